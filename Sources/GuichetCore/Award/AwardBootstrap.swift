@@ -1,0 +1,129 @@
+import Dispatch
+import Foundation
+
+/// How to resample.
+public struct BootstrapOptions: Codable, Sendable, Hashable {
+    public var resamples: Int
+    public var seed: UInt64
+    public var confidence: Double
+    /// Spread the work over the machine's cores. The result is the same either way.
+    public var parallel: Bool
+
+    public init(resamples: Int = 10_000, seed: UInt64 = 1, confidence: Double = 0.95, parallel: Bool = true) {
+        self.resamples = resamples
+        self.seed = seed
+        self.confidence = confidence
+        self.parallel = parallel
+    }
+}
+
+/// Stratified bootstrap of company marks: tests are resampled with replacement *within* each channel,
+/// so every resample keeps the protocol's 140/50/15/10/10 mix.
+///
+/// Resamples are cut into fixed blocks of `blockSize`; block `j` of a company draws from
+/// `SeededGenerator(seed: seed ^ hash(companyID), stream: j)`. Blocks run on any core in any order,
+/// and a company's result depends only on the seed, its own tests and the block size — not on the
+/// number of cores nor on the other companies.
+public enum AwardBootstrap {
+    public static let blockSize = 250
+
+    /// One company's test marks.
+    public struct Sample: Sendable {
+        public var companyID: String
+        /// Marks grouped by channel (the strata).
+        var strata: [[Double]]
+        /// Coefficient applied to each stratum's resampled sum so that Σ coefficient·sum is the company mark.
+        var coefficients: [Double]
+
+        public init(companyID: String, marks: [TestMark], weights: [Channel: Double]?) {
+            let byChannel = Dictionary(grouping: marks, by: \.channel)
+            let channels = byChannel.keys.sorted()
+            self.init(
+                companyID: companyID, strata: channels.map { byChannel[$0]!.map(\.mark) },
+                weights: weights.map { w in channels.map { w[$0] ?? 0 } })
+        }
+
+        /// `weights[i]` is the weight of stratum `i`; `nil` means the plain mean of all marks.
+        public init(companyID: String, strata: [[Double]], weights: [Double]?) {
+            self.companyID = companyID
+            self.strata = strata.filter { !$0.isEmpty }
+            let total = Double(self.strata.reduce(0) { $0 + $1.count })
+            if let weights {
+                let kept = zip(strata, weights).filter { !$0.0.isEmpty }.map(\.1)
+                let sum = kept.reduce(0, +)
+                coefficients = zip(self.strata, kept).map { stratum, w in sum > 0 ? w / sum / Double(stratum.count) : 0 }
+            } else {
+                coefficients = self.strata.map { _ in 1 / total }
+            }
+        }
+    }
+
+    /// The resampled marks of each company, `options.resamples` values each, in the order of `samples`.
+    public static func resample(_ samples: [Sample], options: BootstrapOptions) -> [[Double]] {
+        let count = max(options.resamples, 1)
+        let blocks = (count + blockSize - 1) / blockSize
+        var flat = [Double](repeating: 0, count: samples.count * count)
+        flat.withUnsafeMutableBufferPointer { buffer in
+            // Each work item writes a disjoint range of the buffer, so sharing it across threads is safe.
+            let out = SharedBuffer(buffer: buffer)
+            let run: @Sendable (Int) -> Void = { item in
+                let company = item / blocks
+                let block = item % blocks
+                let range = (block * blockSize)..<min(count, (block + 1) * blockSize)
+                fill(out.buffer, offset: company * count, range: range, sample: samples[company], seed: options.seed,
+                     block: block)
+            }
+            if options.parallel {
+                DispatchQueue.concurrentPerform(iterations: samples.count * blocks, execute: run)
+            } else {
+                for item in 0..<(samples.count * blocks) { run(item) }
+            }
+        }
+        return samples.indices.map { Array(flat[($0 * count)..<(($0 + 1) * count)]) }
+    }
+
+    private struct SharedBuffer: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Double>
+    }
+
+    private static func fill(
+        _ out: UnsafeMutableBufferPointer<Double>, offset: Int, range: Range<Int>, sample: Sample, seed: UInt64,
+        block: Int
+    ) {
+        var rng = SeededGenerator(seed: seed ^ stableHash(sample.companyID), stream: UInt64(block))
+        for b in range {
+            var mark = 0.0
+            for (stratum, coefficient) in zip(sample.strata, sample.coefficients) {
+                let n = UInt64(stratum.count)
+                var sum = 0.0
+                stratum.withUnsafeBufferPointer { x in
+                    for _ in 0..<x.count {
+                        // Multiply-high maps 64 random bits onto 0..<n; the bias (n / 2^64) is negligible.
+                        sum += x[Int(rng.next().multipliedFullWidth(by: n).high)]
+                    }
+                }
+                mark += coefficient * sum
+            }
+            out[offset + b] = mark
+        }
+    }
+
+    /// Percentile with linear interpolation between order statistics (numpy's default method).
+    public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let position = p * Double(sorted.count - 1)
+        let low = Int(position.rounded(.down))
+        let high = min(low + 1, sorted.count - 1)
+        return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
+    }
+
+    /// The central `confidence` interval of resampled marks, and the share strictly above `passMark`.
+    public static func interval(of values: [Double], confidence: Double, passMark: Double) -> MarkInterval {
+        let sorted = values.sorted()
+        let tail = (1 - confidence) / 2
+        return MarkInterval(
+            lower: percentile(sorted, tail), upper: percentile(sorted, 1 - tail), confidence: confidence,
+            resamples: values.count,
+            probabilityAbovePassMark: Double(values.filter { $0 > passMark }.count) / Double(max(values.count, 1)))
+    }
+}
