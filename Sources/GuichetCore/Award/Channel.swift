@@ -36,15 +36,11 @@ public enum Channel: String, Codable, Sendable, CaseIterable, Comparable, Coding
     }
 }
 
-/// Day of the week, ISO numbering (Monday = 1 … Sunday = 7).
-public enum Weekday: Int, Codable, Sendable, CaseIterable, Comparable, CodingKeyRepresentable {
-    case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
-
-    public static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.rawValue < rhs.rawValue }
-
+// `Weekday` is the one shared with staffing forecasts (Staffing/Forecast.swift), monday … sunday in order.
+extension Weekday {
     /// Foundation's `Calendar` numbers weekdays from Sunday = 1.
     init(calendarWeekday: Int) {
-        self = Weekday(rawValue: (calendarWeekday + 5) % 7 + 1)!
+        self = Weekday.allCases[(calendarWeekday + 5) % 7]
     }
 }
 
