@@ -1,0 +1,70 @@
+import Foundation
+
+/// One thing wrong with an input, and where it is.
+///
+/// `pointer` is a JSON Pointer (RFC 6901) into the submitted document, or a form field's name.
+public struct FieldProblem: Codable, Sendable, Equatable {
+    public var pointer: String
+    public var detail: String
+
+    public init(pointer: String, detail: String) {
+        self.pointer = pointer
+        self.detail = detail
+    }
+}
+
+/// Input that breaks one or more rules. Thrown by domain code, rendered as 422 by the server.
+public struct ValidationFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public var problems: [FieldProblem]
+
+    public init(_ problems: [FieldProblem]) {
+        self.problems = problems
+    }
+
+    public init(pointer: String, _ detail: String) {
+        self.problems = [FieldProblem(pointer: pointer, detail: detail)]
+    }
+
+    public var description: String {
+        problems.map { "\($0.pointer): \($0.detail)" }.joined(separator: "; ")
+    }
+}
+
+/// Rules for identifiers people type.
+public enum InputRules {
+    /// A plausible email address: one "@", a dot in the domain, no spaces, at most 254 characters.
+    public static func isPlausibleEmail(_ value: String) -> Bool {
+        guard value.count <= 254, !value.contains(where: \.isWhitespace) else { return false }
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
+        else { return false }
+        return true
+    }
+
+    /// Emails compare case-insensitively; we store them trimmed and lowercased.
+    public static func normalisedEmail(_ value: String) -> String {
+        value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// Minimum length of a password chosen by a person.
+    public static let minimumPasswordLength = 10
+
+    /// A URL-safe identifier derived from a name: "Électricité de France" → "electricite-de-france".
+    public static func slug(_ name: String) -> String {
+        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr"))
+        var out = ""
+        var lastDash = true
+        for scalar in folded.unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+                lastDash = false
+            } else if !lastDash {
+                out.append("-")
+                lastDash = true
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return String(out.prefix(60))
+    }
+}

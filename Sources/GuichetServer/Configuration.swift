@@ -1,0 +1,151 @@
+import Foundation
+import GuichetStore
+import Logging
+
+/// Everything Guichet can be told at start-up, from command-line flags and the environment.
+///
+/// Flags win over environment variables, which win over defaults. Loading checks every value and
+/// reports all the bad ones at once, so an operator fixes them in one go.
+public struct GuichetConfiguration: Sendable {
+    public var hostname = "127.0.0.1"
+    public var port = 8080
+    public var database = DatabaseLocation.defaultLocation
+    /// Largest request body accepted, in bytes (`413 Payload Too Large` above).
+    public var maxBodyBytes = 1_048_576
+    /// How long a browser session lasts without signing in again.
+    public var sessionLifetime: TimeInterval = 12 * 3600
+    /// Mark cookies `Secure` (set when Guichet is served over HTTPS).
+    public var secureCookies = false
+    /// Failed sign-ins allowed per email within `loginWindow` before it is locked for the rest of it.
+    public var loginMaxFailures = 5
+    public var loginWindow: TimeInterval = 15 * 60
+    /// bcrypt cost for new passwords (each +1 doubles the work).
+    public var passwordCost = 12
+    public var logLevel = Logger.Level.info
+    /// Load the demo organisations, people and data.
+    public var demo = false
+
+    public init() {}
+
+    /// One configurable value: its environment variable, and how to apply a textual value.
+    struct Setting: Sendable {
+        let variable: String
+        let help: String
+        let apply: @Sendable (inout GuichetConfiguration, String) -> String?
+    }
+
+    /// Every setting Guichet reads from the environment, documented in docs/OPERATIONS.md.
+    static let settings: [Setting] = [
+        Setting(variable: "GUICHET_HOSTNAME", help: "address to listen on") { config, value in
+            guard !value.isEmpty, !value.contains(" ") else { return "must be a host name or IP address" }
+            config.hostname = value
+            return nil
+        },
+        Setting(variable: "GUICHET_PORT", help: "TCP port") { config, value in
+            guard let port = Int(value), (1...65535).contains(port) else { return "must be an integer in 1…65535" }
+            config.port = port
+            return nil
+        },
+        Setting(variable: "DATABASE_URL", help: "postgres://… or sqlite:PATH") { config, value in
+            do {
+                config.database = try DatabaseLocation(parsing: value)
+                return nil
+            } catch {
+                return String(describing: error)
+            }
+        },
+        Setting(variable: "GUICHET_MAX_BODY_BYTES", help: "largest request body") { config, value in
+            guard let bytes = Int(value), (1024...(256 * 1_048_576)).contains(bytes) else {
+                return "must be an integer between 1024 and 268435456"
+            }
+            config.maxBodyBytes = bytes
+            return nil
+        },
+        Setting(variable: "GUICHET_SESSION_HOURS", help: "browser session lifetime") { config, value in
+            guard let hours = Double(value), hours > 0, hours <= 24 * 30 else {
+                return "must be a number of hours in (0, 720]"
+            }
+            config.sessionLifetime = hours * 3600
+            return nil
+        },
+        Setting(variable: "GUICHET_SECURE_COOKIES", help: "true behind HTTPS") { config, value in
+            guard let flag = parseBool(value) else { return "must be true or false" }
+            config.secureCookies = flag
+            return nil
+        },
+        Setting(variable: "GUICHET_LOGIN_MAX_FAILURES", help: "failed sign-ins before lock") { config, value in
+            guard let count = Int(value), (1...1000).contains(count) else { return "must be an integer in 1…1000" }
+            config.loginMaxFailures = count
+            return nil
+        },
+        Setting(variable: "GUICHET_LOGIN_WINDOW_MINUTES", help: "failure counting window") { config, value in
+            guard let minutes = Double(value), minutes > 0, minutes <= 24 * 60 else {
+                return "must be a number of minutes in (0, 1440]"
+            }
+            config.loginWindow = minutes * 60
+            return nil
+        },
+        Setting(variable: "GUICHET_BCRYPT_COST", help: "bcrypt cost") { config, value in
+            guard let cost = Int(value), (4...31).contains(cost) else { return "must be an integer in 4…31" }
+            config.passwordCost = cost
+            return nil
+        },
+        Setting(variable: "LOG_LEVEL", help: "trace, debug, info, notice, warning, error, critical") { config, value in
+            guard let level = Logger.Level(rawValue: value.lowercased()) else {
+                return "must be one of trace, debug, info, notice, warning, error, critical"
+            }
+            config.logLevel = level
+            return nil
+        },
+        Setting(variable: "GUICHET_DEMO", help: "load demo data") { config, value in
+            guard let flag = parseBool(value) else { return "must be true or false" }
+            config.demo = flag
+            return nil
+        },
+    ]
+
+    /// Builds the configuration from the environment, then from `overrides` (flags, keyed by the same
+    /// variable names). Throws `ConfigurationError` listing every invalid value.
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        overrides: [String: String] = [:]
+    ) throws(ConfigurationError) -> GuichetConfiguration {
+        var config = GuichetConfiguration()
+        var problems: [String] = []
+        for setting in settings {
+            for (source, value) in [("environment", environment[setting.variable]), ("flag", overrides[setting.variable])]
+            {
+                guard let value else { continue }
+                if let problem = setting.apply(&config, value.trimmingCharacters(in: .whitespaces)) {
+                    problems.append("\(setting.variable)=\(redacted(setting.variable, value)) (\(source)): \(problem)")
+                }
+            }
+        }
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        return config
+    }
+
+    private static func parseBool(_ value: String) -> Bool? {
+        switch value.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: return nil
+        }
+    }
+
+    private static func redacted(_ variable: String, _ value: String) -> String {
+        guard variable == "DATABASE_URL", let location = try? DatabaseLocation(parsing: value) else {
+            return variable == "DATABASE_URL" ? "…" : value
+        }
+        return location.description
+    }
+}
+
+/// Start-up refused: every invalid setting, one per line.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var problems: [String]
+
+    public var description: String {
+        "invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,47 @@
+import Fluent
+import GuichetCore
+import GuichetStore
+import Prometheus
+import Vapor
+
+/// What Guichet keeps per application: its configuration and its metrics registry.
+public final class GuichetContext: Sendable {
+    public let configuration: GuichetConfiguration
+    public let metrics: PrometheusCollectorRegistry
+
+    init(configuration: GuichetConfiguration) {
+        self.configuration = configuration
+        self.metrics = PrometheusCollectorRegistry()
+    }
+
+    var maxBodyBytes: Int { configuration.maxBodyBytes }
+}
+
+extension Application {
+    private struct GuichetKey: StorageKey {
+        typealias Value = GuichetContext
+    }
+
+    /// Guichet's per-application context; set by `configure`.
+    public var guichet: GuichetContext {
+        get {
+            guard let context = storage[GuichetKey.self] else {
+                fatalError("GuichetServer.configure(_:_:) was not called on this application")
+            }
+            return context
+        }
+        set { storage[GuichetKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// Repositories bound to this request's database.
+    var accounts: AccountRepository {
+        AccountRepository(database: db, passwordCost: application.guichet.configuration.passwordCost)
+    }
+    var tokens: TokenRepository { TokenRepository(database: db) }
+    var sessions: SessionRepository { SessionRepository(database: db) }
+    var loginFailures: LoginFailureRepository { LoginFailureRepository(database: db) }
+    /// The clock, read in one place so tests can reason about "now".
+    var now: Date { Date() }
+}

@@ -1,0 +1,11 @@
+import Vapor
+
+/// The one route table. Every route goes through `endpoint(…)`, which declares who may call it.
+func registerRoutes(_ app: Application) {
+    let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
+    WebController().register(web)
+
+    let api = app.grouped("api", "v1").grouped(BearerTokenMiddleware())
+    AccountsController().register(api)
+    OperationsController().register(app, api: api)
+}

@@ -1,0 +1,91 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+/// Where Guichet keeps its data: an embedded SQLite file (the default), memory (tests), or PostgreSQL.
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqliteFile(String)
+    case sqliteMemory
+    case postgres(URL)
+
+    /// The embedded default: `guichet.sqlite` in the working directory.
+    public static let defaultLocation = DatabaseLocation.sqliteFile("guichet.sqlite")
+
+    /// Parses `postgres://user:pass@host:port/db`, `postgresql://…`, `sqlite:PATH`, `sqlite::memory:`,
+    /// or a bare path ending in `.sqlite`/`.db`.
+    public init(parsing text: String) throws(DatabaseLocationError) {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
+            guard let url = URL(string: value), let host = url.host, !host.isEmpty,
+                url.path.count > 1
+            else {
+                throw .invalid(value, "expected postgres://user:password@host:port/database")
+            }
+            self = .postgres(url)
+        } else if value == "sqlite::memory:" || value == ":memory:" {
+            self = .sqliteMemory
+        } else if value.hasPrefix("sqlite:") {
+            var path = String(value.dropFirst("sqlite:".count))
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+            guard !path.isEmpty else { throw .invalid(value, "sqlite: needs a file path, e.g. sqlite:guichet.sqlite") }
+            self = .sqliteFile(path)
+        } else if value.hasSuffix(".sqlite") || value.hasSuffix(".db") || value.hasSuffix(".sqlite3") {
+            self = .sqliteFile(value)
+        } else {
+            throw .invalid(value, "expected a postgres:// URL, sqlite:PATH, or a path ending in .sqlite")
+        }
+    }
+
+    public var kind: DatabaseKind {
+        switch self {
+        case .sqliteFile, .sqliteMemory: return .sqlite
+        case .postgres: return .postgresql
+        }
+    }
+
+    /// The location without its password, safe to log and print.
+    public var description: String {
+        switch self {
+        case .sqliteFile(let path): return "sqlite:\(path)"
+        case .sqliteMemory: return "sqlite::memory:"
+        case .postgres(let url):
+            var parts = URLComponents(url: url, resolvingAgainstBaseURL: false)
+            if parts?.password != nil { parts?.password = "****" }
+            return parts?.string ?? "postgres://…"
+        }
+    }
+
+    /// Registers this database as the application's default.
+    public func register(on app: Application, maxConnectionsPerEventLoop: Int = 4) throws {
+        switch self {
+        case .sqliteFile(let path):
+            app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1), as: .sqlite)
+        case .sqliteMemory:
+            app.databases.use(.sqlite(.memory, maxConnectionsPerEventLoop: 1), as: .sqlite)
+        case .postgres(let url):
+            let configuration = try SQLPostgresConfiguration(url: url)
+            app.databases.use(
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop),
+                as: .psql
+            )
+        }
+    }
+}
+
+public enum DatabaseKind: String, Codable, Sendable {
+    case sqlite
+    case postgresql
+}
+
+public enum DatabaseLocationError: Error, CustomStringConvertible, Equatable {
+    case invalid(String, String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let value, let why): return "invalid database location '\(value)': \(why)"
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import Fluent
+
+/// Every migration, in the order it runs. Append only: a landed migration is never edited.
+public enum GuichetMigrations {
+    public static var all: [any Migration] {
+        [
+            // 001: organisations, people, access.
+            CreateOrganisations(),
+            CreateProviderClients(),
+            CreateUsers(),
+            CreateMemberships(),
+            CreateAPITokens(),
+            CreateWebSessions(),
+            CreateLoginFailures(),
+        ]
+    }
+}
