@@ -244,7 +244,10 @@ public struct AwardScoring: Sendable {
         guard let weights else { return mean(marks) }
         var weighted = 0.0
         var totalWeight = 0.0
-        for (channel, group) in Dictionary(grouping: marks, by: \.channel) {
+        let byChannel = Dictionary(grouping: marks, by: \.channel)
+        // Channel order, not dictionary order, so the floating-point sum is the same in every process.
+        for channel in byChannel.keys.sorted() {
+            let group = byChannel[channel]!
             let w = weights[channel] ?? 0
             weighted += w * mean(group)
             totalWeight += w

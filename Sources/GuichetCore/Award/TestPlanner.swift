@@ -219,7 +219,7 @@ public struct TestPlanner: Sendable {
     /// Balanced load: each test goes to the least-loaded trained shopper who has not yet tested that
     /// company that day (ties drawn at random), in time order.
     private func assignShoppers(_ tests: inout [MysteryTest], shoppers: [Shopper], seed: UInt64) throws {
-        for channel in Set(tests.map(\.channel)) where !shoppers.contains(where: { $0.canTest(channel) }) {
+        for channel in Set(tests.map(\.channel)).sorted() where !shoppers.contains(where: { $0.canTest(channel) }) {
             throw PlanningError.noShopper(channel: channel)
         }
         var rng = SeededGenerator(seed: seed, stream: 0x5_0000_0000)

@@ -4,7 +4,7 @@ import Testing
 @testable import GuichetCore
 
 @Suite("CategoryResult")
-struct CategoryResultTests {
+struct AwardCategoryResultTests {
     let category = Category(id: "banque", name: "Banque")
     let phone = AwardFixtures.phone
 

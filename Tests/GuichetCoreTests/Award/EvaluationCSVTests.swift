@@ -4,7 +4,7 @@ import Testing
 @testable import GuichetCore
 
 @Suite("EvaluationCSV")
-struct EvaluationCSVTests {
+struct AwardEvaluationCSVTests {
     let scoring = AwardScoring(scorecards: AwardFixtures.scorecards)
 
     @Test("scoreFile on the fixture matches marks computed independently (Python)")

@@ -4,7 +4,7 @@ import Testing
 @testable import GuichetCore
 
 @Suite("Scorecard")
-struct ScorecardTests {
+struct AwardScorecardTests {
     @Test("bundled cards follow the protocol's sizes: phone 32 points in 10–15 criteria")
     func bundledSizes() throws {
         let set = try ScorecardSet.bundled()

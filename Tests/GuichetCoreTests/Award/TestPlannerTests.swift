@@ -4,7 +4,7 @@ import Testing
 @testable import GuichetCore
 
 @Suite("TestPlanner")
-struct TestPlannerTests {
+struct AwardTestPlannerTests {
     let edition = Edition(id: "e", name: "2018", start: CivilDate(year: 2017, month: 5, day: 2))
     let category = Category(id: "retail", name: "Retail")
     var scenarios: [Scenario] { AwardDemo.demoScenarios(categoryID: "retail") }
