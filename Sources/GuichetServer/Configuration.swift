@@ -134,10 +134,8 @@ public struct GuichetConfiguration: Sendable {
     }
 
     private static func redacted(_ variable: String, _ value: String) -> String {
-        guard variable == "DATABASE_URL", let location = try? DatabaseLocation(parsing: value) else {
-            return variable == "DATABASE_URL" ? "…" : value
-        }
-        return location.description
+        guard variable == "DATABASE_URL" else { return value }
+        return (try? DatabaseLocation(parsing: value))?.description ?? "…"
     }
 }
 

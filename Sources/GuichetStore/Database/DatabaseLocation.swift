@@ -85,7 +85,15 @@ public enum DatabaseLocationError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .invalid(let value, let why): return "invalid database location '\(value)': \(why)"
+        case .invalid(let value, let why): return "invalid database location '\(Self.redacted(value))': \(why)"
         }
+    }
+
+    /// `scheme://user:secret@host` → `scheme://user:****@host`, so errors never print a password.
+    static func redacted(_ value: String) -> String {
+        guard let schemeEnd = value.range(of: "://"), let at = value.range(of: "@", range: schemeEnd.upperBound..<value.endIndex),
+            let colon = value.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
+        else { return value }
+        return String(value[..<colon.upperBound]) + "****" + String(value[at.lowerBound...])
     }
 }
