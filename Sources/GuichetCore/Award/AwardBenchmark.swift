@@ -35,8 +35,10 @@ public struct AwardBenchmarkResult: Codable, Sendable {
         ]
         for id in marks.keys.sorted() {
             let ci = intervals[id]!
-            lines.append(String(format: "  %@: mark %.2f 95%%CI [%.2f, %.2f] P(>12) %.3f", id, marks[id]!, ci.lower,
-                                ci.upper, ci.probabilityAbovePassMark))
+            lines.append(
+                String(
+                    format: "  %@: mark %.2f 95%%CI [%.2f, %.2f] P(>12) %.3f", id, marks[id]!, ci.lower,
+                    ci.upper, ci.probabilityAbovePassMark))
         }
         return lines.joined(separator: "\n")
     }
@@ -46,7 +48,9 @@ public struct AwardBenchmarkResult: Codable, Sendable {
 /// 4 companies × 225 tests (140/50/15/10/10), stratified bootstrap with 10,000 resamples, the company
 /// mark being the plain mean of its 225 test marks — on simulated fieldwork (demo profiles).
 public enum AwardBenchmark {
-    public static func run(resamples: Int = 10_000, repetitions: Int = 5, seed: UInt64 = 42) throws -> AwardBenchmarkResult {
+    public static func run(resamples: Int = 10_000, repetitions: Int = 5, seed: UInt64 = 42) throws
+        -> AwardBenchmarkResult
+    {
         let demo = try AwardDemo.make(seed: seed, bootstrap: nil)
         let scoring = AwardScoring(settings: demo.edition.settings, scorecards: demo.scorecards)
         var scored = try scoring.score(demo.evaluations)
@@ -77,7 +81,9 @@ public enum AwardBenchmark {
                 }
             }
         }
-        for index in scored.companies.indices { scored.companies[index].interval = intervals[scored.companies[index].companyID] }
+        for index in scored.companies.indices {
+            scored.companies[index].interval = intervals[scored.companies[index].companyID]
+        }
         return AwardBenchmarkResult(
             companies: samples.count, testsPerCompany: demo.edition.settings.quotas.total, resamples: resamples,
             repetitions: repetitions, activeProcessors: ProcessInfo.processInfo.activeProcessorCount,
@@ -98,6 +104,7 @@ public enum AwardBenchmark {
     private static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }

@@ -51,7 +51,8 @@ public enum AwardBootstrap {
             if let weights {
                 let kept = zip(strata, weights).filter { !$0.0.isEmpty }.map(\.1)
                 let sum = kept.reduce(0, +)
-                coefficients = zip(self.strata, kept).map { stratum, w in sum > 0 ? w / sum / Double(stratum.count) : 0 }
+                coefficients = zip(self.strata, kept).map { stratum, w in sum > 0 ? w / sum / Double(stratum.count) : 0
+                }
             } else {
                 coefficients = self.strata.map { _ in 1 / total }
             }
@@ -70,8 +71,9 @@ public enum AwardBootstrap {
                 let company = item / blocks
                 let block = item % blocks
                 let range = (block * blockSize)..<min(count, (block + 1) * blockSize)
-                fill(out.buffer, offset: company * count, range: range, sample: samples[company], seed: options.seed,
-                     block: block)
+                fill(
+                    out.buffer, offset: company * count, range: range, sample: samples[company], seed: options.seed,
+                    block: block)
             }
             if options.parallel {
                 DispatchQueue.concurrentPerform(iterations: samples.count * blocks, execute: run)

@@ -161,8 +161,12 @@ public struct AwardScoring: Sendable {
         }
         if evaluation.testID.isEmpty { issue("test_id", "is empty") }
         if evaluation.companyID.isEmpty { issue("company", "is empty") }
-        for (field, value) in [("ringing_s", evaluation.ringingSeconds), ("take_in_charge_s", evaluation.takeInChargeSeconds)] {
-            if let value, !(value >= 0 && value.isFinite) { issue(field, "duration must be ≥ 0 seconds, got \(fmt(value))") }
+        for (field, value) in [
+            ("ringing_s", evaluation.ringingSeconds), ("take_in_charge_s", evaluation.takeInChargeSeconds),
+        ] {
+            if let value, !(value >= 0 && value.isFinite) {
+                issue(field, "duration must be ≥ 0 seconds, got \(fmt(value))")
+            }
         }
         if let start = evaluation.startedAt, let end = evaluation.endedAt, end < start {
             issue("ended_at", "ends before it starts")
@@ -209,12 +213,19 @@ public struct AwardScoring: Sendable {
         let rules = settings.autoZero
         if rules.channels.contains(evaluation.channel) {
             if let ringing = evaluation.ringingSeconds, ringing > rules.maxRingingSeconds {
-                causes.append(.init(kind: .ringing, value: ringing,
-                    description: "not picked up after \(fmt(ringing)) s of ringing (limit \(fmt(rules.maxRingingSeconds)) s)"))
+                causes.append(
+                    .init(
+                        kind: .ringing, value: ringing,
+                        description:
+                            "not picked up after \(fmt(ringing)) s of ringing (limit \(fmt(rules.maxRingingSeconds)) s)"
+                    ))
             }
             if let wait = evaluation.takeInChargeSeconds, wait > rules.maxTakeInChargeSeconds {
-                causes.append(.init(kind: .takeInCharge, value: wait,
-                    description: "taken in charge after \(fmt(wait)) s (limit \(fmt(rules.maxTakeInChargeSeconds)) s)"))
+                causes.append(
+                    .init(
+                        kind: .takeInCharge, value: wait,
+                        description:
+                            "taken in charge after \(fmt(wait)) s (limit \(fmt(rules.maxTakeInChargeSeconds)) s)"))
             }
             if rules.saturationMessageIsZero, evaluation.saturationMessage {
                 causes.append(.init(kind: .saturation, description: "ended on a saturation message"))
@@ -225,8 +236,11 @@ public struct AwardScoring: Sendable {
             obtained += points
             applicable += criterion.maxPoints
             if let rule = criterion.critical, points <= rule.zeroWhenAtMost + 1e-9 {
-                causes.append(.init(kind: .criticalCriterion, criterionID: criterion.id, value: points,
-                    description: "critical criterion \(criterion.id) (\(criterion.label.fr)) scored \(fmt(points))"))
+                causes.append(
+                    .init(
+                        kind: .criticalCriterion, criterionID: criterion.id, value: points,
+                        description: "critical criterion \(criterion.id) (\(criterion.label.fr)) scored \(fmt(points))")
+                )
             }
         }
         return TestMark(
@@ -264,7 +278,9 @@ public struct AwardScoring: Sendable {
     /// With `bootstrap`, each company also gets its confidence interval and P(mark > pass mark).
     public func score(_ evaluations: [Evaluation], bootstrap: BootstrapOptions? = nil) throws -> ScoredEdition {
         if let weights = settings.channelWeights, weights.values.contains(where: { $0 < 0 || !$0.isFinite }) {
-            throw EvaluationValidationError(issues: [.init(testID: "-", field: "channelWeights", message: "weights must be ≥ 0")])
+            throw EvaluationValidationError(issues: [
+                .init(testID: "-", field: "channelWeights", message: "weights must be ≥ 0")
+            ])
         }
         var issues = evaluations.flatMap(validate)
         var seen: Set<String> = []
@@ -307,7 +323,8 @@ public struct AwardScoring: Sendable {
         // Families and criteria use the scores as recorded, zeroed tests included: they describe how each
         // part of the service performed, while the zero rules already weigh on the overall mark.
         var familySums: [CriterionFamily: (Double, Double)] = [:]
-        var criterionSums: [String: (channel: Channel, criterion: Criterion, points: Double, applicable: Int, na: Int)] = [:]
+        var criterionSums:
+            [String: (channel: Channel, criterion: Criterion, points: Double, applicable: Int, na: Int)] = [:]
         for (evaluation, _) in pairs {
             let card = scorecards[evaluation.channel]!
             for criterion in card.criteria {
@@ -349,7 +366,8 @@ public struct AwardScoring: Sendable {
             return CompanyScore.ScenarioMark(scenarioID: id, mark: Self.mean(group), tests: group.count)
         }
         let zeros = marks.filter(\.isZeroed).map {
-            CompanyScore.ZeroedTest(testID: $0.testID, channel: $0.channel, scenarioID: $0.scenarioID, causes: $0.zeroCauses)
+            CompanyScore.ZeroedTest(
+                testID: $0.testID, channel: $0.channel, scenarioID: $0.scenarioID, causes: $0.zeroCauses)
         }
         return CompanyScore(
             companyID: companyID, categoryID: pairs[0].0.categoryID,

@@ -42,7 +42,9 @@ enum CSV {
             if inQuotes {
                 if c == "\"" {
                     if let next = chars.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else {
+                        if next == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
                             inQuotes = false
                             quotedFieldClosed = true
                             pending = next

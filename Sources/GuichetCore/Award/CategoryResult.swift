@@ -51,7 +51,8 @@ public struct CategoryResult: Codable, Sendable, Hashable {
             let score = scored.company(company.id)
             var reason: String?
             if company.channels.count < settings.minChannels {
-                reason = "offers \(company.channels.count) contact channel(s), the rules require \(settings.minChannels)"
+                reason =
+                    "offers \(company.channels.count) contact channel(s), the rules require \(settings.minChannels)"
             } else if score == nil {
                 reason = "no evaluation"
             }
@@ -73,7 +74,8 @@ public struct CategoryResult: Codable, Sendable, Hashable {
         if !eligible.isEmpty { result.categoryMean = eligible.reduce(0) { $0 + $1.mark } / Double(eligible.count) }
         guard eligible.count >= settings.minParticipants else {
             result.status = .cancelled
-            result.note = "\(eligible.count) eligible participant(s), a category needs at least \(settings.minParticipants)"
+            result.note =
+                "\(eligible.count) eligible participant(s), a category needs at least \(settings.minParticipants)"
             return result
         }
         if let first = eligible.first, first.mark > settings.passMark {
@@ -163,7 +165,8 @@ public struct CompanyReport: Codable, Sendable, Hashable {
     public static func make(
         companyID: String, result: CategoryResult, scored: ScoredEdition, highlights: Int = 3
     ) -> CompanyReport? {
-        guard let own = scored.company(companyID), let entry = result.entries.first(where: { $0.companyID == companyID })
+        guard let own = scored.company(companyID),
+            let entry = result.entries.first(where: { $0.companyID == companyID })
         else { return nil }
         let peers = result.entries.filter(\.eligible).compactMap { scored.company($0.companyID) }
         let group = peers.isEmpty ? [own] : peers
@@ -174,18 +177,21 @@ public struct CompanyReport: Codable, Sendable, Hashable {
                 categoryBest: values.max()!)
         }
         let channels = own.channels.map { c in
-            compare(c.channel.rawValue, c.channel.labelFR, c.mark,
-                    group.compactMap { $0.channels.first { $0.channel == c.channel }?.mark })
+            compare(
+                c.channel.rawValue, c.channel.labelFR, c.mark,
+                group.compactMap { $0.channels.first { $0.channel == c.channel }?.mark })
         }
         let families = own.families.map { f in
-            compare(f.family.rawValue, f.family.labelFR, f.mark,
-                    group.compactMap { $0.families.first { $0.family == f.family }?.mark })
+            compare(
+                f.family.rawValue, f.family.labelFR, f.mark,
+                group.compactMap { $0.families.first { $0.family == f.family }?.mark })
         }
         let criteria = own.criteria.map { c in
-            compare("\(c.channel.rawValue).\(c.criterionID)", "\(c.channel.labelFR) — \(c.label.fr)", c.mark,
-                    group.compactMap { peer in
-                        peer.criteria.first { $0.channel == c.channel && $0.criterionID == c.criterionID }?.mark
-                    })
+            compare(
+                "\(c.channel.rawValue).\(c.criterionID)", "\(c.channel.labelFR) — \(c.label.fr)", c.mark,
+                group.compactMap { peer in
+                    peer.criteria.first { $0.channel == c.channel && $0.criterionID == c.criterionID }?.mark
+                })
         }
         let byGap = criteria.sorted { $0.gap != $1.gap ? $0.gap > $1.gap : $0.key < $1.key }
         var counts: [String: Int] = [:]
@@ -212,7 +218,8 @@ public struct EditionResults: Codable, Sendable, Hashable {
         settings: EditionSettings, scorecards: ScorecardSet, categories: [Category], companies: [Company],
         evaluations: [Evaluation], bootstrap: BootstrapOptions? = BootstrapOptions()
     ) throws -> EditionResults {
-        let scored = try AwardScoring(settings: settings, scorecards: scorecards).score(evaluations, bootstrap: bootstrap)
+        let scored = try AwardScoring(settings: settings, scorecards: scorecards).score(
+            evaluations, bootstrap: bootstrap)
         let results = categories.sorted { $0.id < $1.id }.map {
             CategoryResult.judge(category: $0, companies: companies, scored: scored, settings: settings)
         }

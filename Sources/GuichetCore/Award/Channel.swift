@@ -57,7 +57,8 @@ public struct TimeRange: Codable, Sendable, Hashable {
     /// "08:30-19:30".
     public init?(_ text: String) {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, let s = TimeRange.minutes(String(parts[0])), let e = TimeRange.minutes(String(parts[1])),
+        guard parts.count == 2, let s = TimeRange.minutes(String(parts[0])),
+            let e = TimeRange.minutes(String(parts[1])),
             s < e
         else { return nil }
         self.init(start: s, end: e)
@@ -191,7 +192,9 @@ public struct CivilDate: Codable, Sendable, Hashable, Comparable, CustomStringCo
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CivilDate(text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "expected a date \"YYYY-MM-DD\", got \"\(text)\""))
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "expected a date \"YYYY-MM-DD\", got \"\(text)\"")
+            )
         }
         self = date
     }

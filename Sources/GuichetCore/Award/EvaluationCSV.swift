@@ -44,7 +44,8 @@ public enum EvaluationCSV {
         do {
             records = try CSV.parse(text)
         } catch let error as CSV.SyntaxError {
-            throw EvaluationFileError(file: file, problems: [.init(line: error.line, column: nil, message: error.message)])
+            throw EvaluationFileError(
+                file: file, problems: [.init(line: error.line, column: nil, message: error.message)])
         }
         guard let header = records.first else {
             throw EvaluationFileError(file: file, problems: [.init(line: 1, column: nil, message: "the file is empty")])
@@ -59,8 +60,10 @@ public enum EvaluationCSV {
             if columns.firstIndex(of: name) != index {
                 problems.append(.init(line: 1, column: name, message: "column appears twice"))
             } else if !fixedColumns.contains(name), !knownCriteria.contains(name) {
-                problems.append(.init(line: 1, column: name,
-                    message: "column \(index + 1) is neither a fixed column nor a criterion of the scorecards"))
+                problems.append(
+                    .init(
+                        line: 1, column: name,
+                        message: "column \(index + 1) is neither a fixed column nor a criterion of the scorecards"))
             }
         }
         guard problems.isEmpty else { throw EvaluationFileError(file: file, problems: problems) }
@@ -145,20 +148,26 @@ public enum EvaluationCSV {
         var lineOfTest: [String: Int] = [:]
         for (evaluation, record) in zip(evaluations, records.dropFirst()) where problems.isEmpty {
             if let first = lineOfTest[evaluation.testID] {
-                problems.append(.init(line: record.line, column: "test_id",
-                    message: "test \(evaluation.testID) already appears on line \(first)"))
+                problems.append(
+                    .init(
+                        line: record.line, column: "test_id",
+                        message: "test \(evaluation.testID) already appears on line \(first)"))
             } else {
                 lineOfTest[evaluation.testID] = record.line
             }
         }
-        guard problems.isEmpty else { throw EvaluationFileError(file: file, problems: Array(problems.prefix(maxProblems))) }
+        guard problems.isEmpty else {
+            throw EvaluationFileError(file: file, problems: Array(problems.prefix(maxProblems)))
+        }
         return evaluations
     }
 
     /// Writes evaluations in the same format, criterion columns in scorecard order (phone first).
     public static func write(_ evaluations: [Evaluation], scorecards: ScorecardSet) -> String {
         var criteria: [String] = []
-        for card in scorecards.ordered { for c in card.criteria where !criteria.contains(c.id) { criteria.append(c.id) } }
+        for card in scorecards.ordered {
+            for c in card.criteria where !criteria.contains(c.id) { criteria.append(c.id) }
+        }
         let iso = ISO8601DateFormatter()
         var lines = [(fixedColumns + criteria).joined(separator: ",")]
         for e in evaluations {
@@ -232,13 +241,16 @@ public struct ScoreFileReport: Codable, Sendable {
         for category in results.categories {
             out.append("Category \(category.categoryName) [\(category.categoryID)] — \(category.status.rawValue)")
             if let winner = category.winnerID {
-                out.append("  Winner: \(winner) (above \(fmt(passMark))/20)"
-                    + (category.statisticalTie ? " — statistical tie with #2" : ""))
+                out.append(
+                    "  Winner: \(winner) (above \(fmt(passMark))/20)"
+                        + (category.statisticalTie ? " — statistical tie with #2" : ""))
             }
             if let note = category.note { out.append("  \(note)") }
             let channels = Channel.allCases
-            out.append("  " + pad("Rank", 5) + pad("Company", 22) + pad("Mark", 7) + pad("95% CI", 16) + pad("P(>\(fmt(passMark)))", 8)
-                + channels.map { pad(String($0.rawValue.prefix(6)), 7) }.joined() + "Zeros")
+            out.append(
+                "  " + pad("Rank", 5) + pad("Company", 22) + pad("Mark", 7) + pad("95% CI", 16)
+                    + pad("P(>\(fmt(passMark)))", 8)
+                    + channels.map { pad(String($0.rawValue.prefix(6)), 7) }.joined() + "Zeros")
             for entry in category.entries {
                 let score = results.scored.company(entry.companyID)
                 let ci = entry.interval.map { "[\(f2($0.lower)), \(f2($0.upper))]" } ?? "-"
@@ -247,9 +259,10 @@ public struct ScoreFileReport: Codable, Sendable {
                     pad(score?.channels.first { $0.channel == ch }.map { f2($0.mark) } ?? "-", 7)
                 }.joined()
                 let rank = entry.rank.map(String.init) ?? "-"
-                out.append("  " + pad(rank, 5) + pad(String(entry.companyID.prefix(21)), 22) + pad(f2(entry.mark), 7)
-                    + pad(ci, 16) + pad(p, 8) + perChannel + "\(score?.zeros.count ?? 0)"
-                    + (entry.ineligibleReason.map { "  (ineligible: \($0))" } ?? ""))
+                out.append(
+                    "  " + pad(rank, 5) + pad(String(entry.companyID.prefix(21)), 22) + pad(f2(entry.mark), 7)
+                        + pad(ci, 16) + pad(p, 8) + perChannel + "\(score?.zeros.count ?? 0)"
+                        + (entry.ineligibleReason.map { "  (ineligible: \($0))" } ?? ""))
             }
             if let lead = category.leadInterval {
                 out.append("  Lead of #1 over #2: 95% CI [\(f2(lead.lower)), \(f2(lead.upper))]")
@@ -259,9 +272,12 @@ public struct ScoreFileReport: Codable, Sendable {
         for report in results.reports {
             let strengths = report.strengths.map { "\($0.key) (+\(f2($0.gap)))" }.joined(separator: ", ")
             let improvements = report.improvements.map { "\($0.key) (\(f2($0.gap)))" }.joined(separator: ", ")
-            let zeros = report.zeroCounts.keys.sorted().map { "\($0) \(report.zeroCounts[$0]!)" }.joined(separator: ", ")
-            out.append("\(report.companyID): strengths \(strengths.isEmpty ? "-" : strengths); "
-                + "to improve \(improvements.isEmpty ? "-" : improvements); zeros \(zeros.isEmpty ? "none" : zeros)")
+            let zeros = report.zeroCounts.keys.sorted().map { "\($0) \(report.zeroCounts[$0]!)" }.joined(
+                separator: ", ")
+            out.append(
+                "\(report.companyID): strengths \(strengths.isEmpty ? "-" : strengths); "
+                    + "to improve \(improvements.isEmpty ? "-" : improvements); zeros \(zeros.isEmpty ? "none" : zeros)"
+            )
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -275,13 +291,15 @@ extension AwardScoring {
         path: String, scorecardsDirectory: String? = nil, settings: EditionSettings = EditionSettings(),
         bootstrap: BootstrapOptions = BootstrapOptions()
     ) throws -> ScoreFileReport {
-        let scorecards = try scorecardsDirectory.map { try ScorecardSet.load(directory: URL(fileURLWithPath: $0)) }
+        let scorecards =
+            try scorecardsDirectory.map { try ScorecardSet.load(directory: URL(fileURLWithPath: $0)) }
             ?? ScorecardSet.bundled()
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw EvaluationFileError(file: path, problems: [.init(line: 0, column: nil, message: "cannot read the file")])
+            throw EvaluationFileError(
+                file: path, problems: [.init(line: 0, column: nil, message: "cannot read the file")])
         }
         return try scoreCSV(text, file: path, scorecards: scorecards, settings: settings, bootstrap: bootstrap)
     }

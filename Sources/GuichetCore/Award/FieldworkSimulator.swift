@@ -84,7 +84,8 @@ public struct FieldworkSimulator: Sendable {
             scenarioID: test.scenarioID, startedAt: test.scheduledAt,
             endedAt: test.scheduledAt.addingTimeInterval(duration.rounded()), ringingSeconds: ringing,
             takeInChargeSeconds: takeInCharge, saturationMessage: saturation, scores: scores,
-            verbatim: saturation ? "Message de saturation, appel coupé." : verbatims[Int(rng.next() % UInt64(verbatims.count))])
+            verbatim: saturation
+                ? "Message de saturation, appel coupé." : verbatims[Int(rng.next() % UInt64(verbatims.count))])
     }
 
     private static let goodVerbatims = [
@@ -138,20 +139,24 @@ public struct AwardDemo: Sendable {
         "panier-malin": .init(quality: 0.62, autoZeroRate: 0.08),
     ]
 
-    public static func make(seed: UInt64 = 2018, bootstrap: BootstrapOptions? = BootstrapOptions()) throws -> AwardDemo {
+    public static func make(seed: UInt64 = 2018, bootstrap: BootstrapOptions? = BootstrapOptions()) throws -> AwardDemo
+    {
         let scorecards = try ScorecardSet.bundled()
-        let edition = Edition(id: "escda-2018", name: "Élu Service Client de l'Année 2018",
-                              start: CivilDate(year: 2017, month: 5, day: 2))
+        let edition = Edition(
+            id: "escda-2018", name: "Élu Service Client de l'Année 2018",
+            start: CivilDate(year: 2017, month: 5, day: 2))
         let category = Category(id: "grande-distribution", name: "Grande distribution")
         let phoneHours = WeeklyHours.reference
-        let chatHours = WeeklyHours.same(TimeRange(start: 9 * 60, end: 18 * 60),
-                                         on: [.monday, .tuesday, .wednesday, .thursday, .friday])
+        let chatHours = WeeklyHours.same(
+            TimeRange(start: 9 * 60, end: 18 * 60),
+            on: [.monday, .tuesday, .wednesday, .thursday, .friday])
         let companies = [
             ("primeur-express", "Primeur Express"), ("maxi-marche", "MaxiMarché"),
             ("halle-fraiche", "Halle Fraîche"), ("panier-malin", "Panier Malin"),
         ].map { id, name in
-            Company(id: id, name: name, categoryID: category.id, channels: Set(Channel.allCases),
-                    openingHours: [.phone: phoneHours, .chat: chatHours])
+            Company(
+                id: id, name: name, categoryID: category.id, channels: Set(Channel.allCases),
+                openingHours: [.phone: phoneHours, .chat: chatHours])
         }
         let scenarios = demoScenarios(categoryID: category.id)
         let shoppers = (1...12).map { Shopper(id: String(format: "cm-%02d", $0), name: "Client mystère \($0)") }
@@ -170,40 +175,72 @@ public struct AwardDemo: Sendable {
     /// 15 scenarios of a retail category, 8 pre-sale and 7 after-sale.
     public static func demoScenarios(categoryID: String) -> [Scenario] {
         let items: [(ScenarioKind, String, String, String)] = [
-            (.preSale, "Disponibilité d'un produit", "Le produit vu dans le catalogue est-il disponible en magasin ?",
-             "Vérifier le stock du magasin le plus proche et proposer une alternative."),
-            (.preSale, "Horaires d'ouverture", "Le magasin est-il ouvert le dimanche matin ?",
-             "Donner les horaires exacts du magasin demandé."),
-            (.preSale, "Livraison à domicile", "Livrez-vous à domicile et à quel prix ?",
-             "Zones, délais et tarifs de livraison."),
-            (.preSale, "Garantie d'un appareil", "Quelle garantie pour un robot de cuisine ?",
-             "Garantie légale de 2 ans et extension éventuelle."),
-            (.preSale, "Carte de fidélité", "Comment fonctionne la carte de fidélité ?",
-             "Conditions d'adhésion, avantages, application mobile."),
-            (.preSale, "Allergènes", "Ce produit contient-il des traces de fruits à coque ?",
-             "Lire la liste des allergènes ou orienter vers l'étiquette."),
-            (.preSale, "Moyens de paiement", "Acceptez-vous les titres-restaurant ?",
-             "Moyens de paiement acceptés et plafonds."),
-            (.preSale, "Retrait en magasin", "Puis-je commander en ligne et retirer en magasin ?",
-             "Fonctionnement du retrait, délais, frais."),
-            (.afterSale, "Produit défectueux", "Mon grille-pain ne fonctionne plus après une semaine.",
-             "Échange ou remboursement en magasin sur présentation du ticket."),
-            (.afterSale, "Remboursement", "Je n'ai pas reçu le remboursement d'un article retourné.",
-             "Vérifier le dossier, donner le délai et la référence."),
-            (.afterSale, "Suivi de commande", "Ma commande en ligne n'est pas arrivée.",
-             "Numéro de suivi, transporteur, solution si perte."),
-            (.afterSale, "Erreur de caisse", "J'ai été débité deux fois.",
-             "Procédure de régularisation et délai."),
-            (.afterSale, "Rappel de produit", "Le produit que j'ai acheté fait-il partie du rappel ?",
-             "Vérifier les lots concernés et expliquer le remboursement."),
-            (.afterSale, "Points de fidélité manquants", "Mes points n'ont pas été crédités.",
-             "Créditer ou expliquer le délai de prise en compte."),
-            (.afterSale, "Réclamation sur un service", "Le livreur a laissé le colis devant la porte.",
-             "Excuses, enregistrement de la réclamation, geste commercial."),
+            (
+                .preSale, "Disponibilité d'un produit",
+                "Le produit vu dans le catalogue est-il disponible en magasin ?",
+                "Vérifier le stock du magasin le plus proche et proposer une alternative."
+            ),
+            (
+                .preSale, "Horaires d'ouverture", "Le magasin est-il ouvert le dimanche matin ?",
+                "Donner les horaires exacts du magasin demandé."
+            ),
+            (
+                .preSale, "Livraison à domicile", "Livrez-vous à domicile et à quel prix ?",
+                "Zones, délais et tarifs de livraison."
+            ),
+            (
+                .preSale, "Garantie d'un appareil", "Quelle garantie pour un robot de cuisine ?",
+                "Garantie légale de 2 ans et extension éventuelle."
+            ),
+            (
+                .preSale, "Carte de fidélité", "Comment fonctionne la carte de fidélité ?",
+                "Conditions d'adhésion, avantages, application mobile."
+            ),
+            (
+                .preSale, "Allergènes", "Ce produit contient-il des traces de fruits à coque ?",
+                "Lire la liste des allergènes ou orienter vers l'étiquette."
+            ),
+            (
+                .preSale, "Moyens de paiement", "Acceptez-vous les titres-restaurant ?",
+                "Moyens de paiement acceptés et plafonds."
+            ),
+            (
+                .preSale, "Retrait en magasin", "Puis-je commander en ligne et retirer en magasin ?",
+                "Fonctionnement du retrait, délais, frais."
+            ),
+            (
+                .afterSale, "Produit défectueux", "Mon grille-pain ne fonctionne plus après une semaine.",
+                "Échange ou remboursement en magasin sur présentation du ticket."
+            ),
+            (
+                .afterSale, "Remboursement", "Je n'ai pas reçu le remboursement d'un article retourné.",
+                "Vérifier le dossier, donner le délai et la référence."
+            ),
+            (
+                .afterSale, "Suivi de commande", "Ma commande en ligne n'est pas arrivée.",
+                "Numéro de suivi, transporteur, solution si perte."
+            ),
+            (
+                .afterSale, "Erreur de caisse", "J'ai été débité deux fois.",
+                "Procédure de régularisation et délai."
+            ),
+            (
+                .afterSale, "Rappel de produit", "Le produit que j'ai acheté fait-il partie du rappel ?",
+                "Vérifier les lots concernés et expliquer le remboursement."
+            ),
+            (
+                .afterSale, "Points de fidélité manquants", "Mes points n'ont pas été crédités.",
+                "Créditer ou expliquer le délai de prise en compte."
+            ),
+            (
+                .afterSale, "Réclamation sur un service", "Le livreur a laissé le colis devant la porte.",
+                "Excuses, enregistrement de la réclamation, geste commercial."
+            ),
         ]
         return items.enumerated().map { index, item in
-            Scenario(id: String(format: "sc-%02d", index + 1), categoryID: categoryID, title: item.1, kind: item.0,
-                     script: item.2, expectedAnswer: item.3)
+            Scenario(
+                id: String(format: "sc-%02d", index + 1), categoryID: categoryID, title: item.1, kind: item.0,
+                script: item.2, expectedAnswer: item.3)
         }
     }
 }

@@ -174,7 +174,8 @@ public struct ScorecardSet: Codable, Sendable, Hashable {
             do {
                 let card = try ScorecardLoader.parse(Data(contentsOf: file), file: name)
                 if let other = fileOfChannel[card.channel] {
-                    problems.append(.init(file: name, message: "second scorecard for channel \(card.channel.rawValue) (\(other))"))
+                    problems.append(
+                        .init(file: name, message: "second scorecard for channel \(card.channel.rawValue) (\(other))"))
                 } else {
                     fileOfChannel[card.channel] = name
                     cards.append(card)
@@ -192,9 +193,11 @@ public struct ScorecardSet: Codable, Sendable, Hashable {
 
     /// Pins the versions and contents of these cards for `editionID`.
     public func freeze(editionID: String) -> FrozenScorecards {
-        FrozenScorecards(editionID: editionID, pins: ordered.map {
-            .init(channel: $0.channel, id: $0.id, version: $0.version, sha256: $0.contentHash)
-        })
+        FrozenScorecards(
+            editionID: editionID,
+            pins: ordered.map {
+                .init(channel: $0.channel, id: $0.id, version: $0.version, sha256: $0.contentHash)
+            })
     }
 }
 

@@ -13,7 +13,9 @@ public enum ScorecardLoader {
         do {
             raw = try JSONDecoder().decode(RawScorecard.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
-            throw ScorecardLoadError(problems: [.init(file: file, message: "not valid JSON: \(context.debugDescription)")])
+            throw ScorecardLoadError(problems: [
+                .init(file: file, message: "not valid JSON: \(context.debugDescription)")
+            ])
         } catch {
             throw ScorecardLoadError(problems: [.init(file: file, message: "unexpected structure: \(describe(error))")])
         }
@@ -42,7 +44,9 @@ public enum ScorecardLoader {
                 fail(name, "\"id\" is missing")
                 continue
             }
-            if id.unicodeScalars.contains(where: { !($0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_")) }) {
+            if id.unicodeScalars.contains(where: {
+                !($0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_"))
+            }) {
                 fail(id, "id may only hold letters, digits and \"_\" (it is a CSV column name)")
             }
             if !seen.insert(id).inserted { fail(id, "duplicate criterion id") }
@@ -91,7 +95,8 @@ public enum ScorecardLoader {
             return nil
         }
         if let points = raw.points {
-            guard !points.isEmpty, points.allSatisfy({ $0 >= 0 }), zip(points, points.dropFirst()).allSatisfy({ $0 < $1 }),
+            guard !points.isEmpty, points.allSatisfy({ $0 >= 0 }),
+                zip(points, points.dropFirst()).allSatisfy({ $0 < $1 }),
                 points.last! > 0
             else {
                 fail("\"scale.points\" must be increasing, non-negative and end above 0")
@@ -198,13 +203,17 @@ enum SHA256 {
         let bitLength = UInt64(message.count) &* 8
         bytes.append(0x80)
         while bytes.count % 64 != 56 { bytes.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
         var w = [UInt32](repeating: 0, count: 64)
         for chunk in stride(from: 0, to: bytes.count, by: 64) {
             for i in 0..<16 {
                 let b = chunk + i * 4
-                w[i] = UInt32(bytes[b]) << 24 | UInt32(bytes[b + 1]) << 16 | UInt32(bytes[b + 2]) << 8 | UInt32(bytes[b + 3])
+                w[i] =
+                    UInt32(bytes[b]) << 24 | UInt32(bytes[b + 1]) << 16 | UInt32(bytes[b + 2]) << 8
+                    | UInt32(bytes[b + 3])
             }
             for i in 16..<64 {
                 let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
@@ -221,8 +230,14 @@ enum SHA256 {
                 let t2 = s0 &+ maj
                 (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
             }
-            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d
-            h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+            h[0] &+= a
+            h[1] &+= b
+            h[2] &+= c
+            h[3] &+= d
+            h[4] &+= e
+            h[5] &+= f
+            h[6] &+= g
+            h[7] &+= hh
         }
         return h.map { String(format: "%08x", $0) }.joined()
     }

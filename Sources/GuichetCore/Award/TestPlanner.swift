@@ -24,8 +24,10 @@ public enum PlanningError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidSettings(let why): "invalid edition settings: \(why)"
         case .unknownCategory(let company, let category): "company \(company): unknown category \(category)"
         case .scenarioCount(let category, let found, let allowed):
-            "category \(category): \(found) scenarios, the protocol needs \(allowed.lowerBound) to \(allowed.upperBound)"
-        case .noScenario(let category, let channel): "category \(category): no scenario can be played on \(channel.rawValue)"
+            "category \(category): \(found) scenarios, "
+                + "the protocol needs \(allowed.lowerBound) to \(allowed.upperBound)"
+        case .noScenario(let category, let channel):
+            "category \(category): no scenario can be played on \(channel.rawValue)"
         case .missingChannel(let company, let channel, let quota):
             "company \(company) does not offer \(channel.rawValue) but its quota is \(quota)"
         case .noOpeningHours(let company, let channel):
@@ -128,8 +130,9 @@ public struct TestPlanner: Sendable {
                         throw PlanningError.missingChannel(companyID: company.id, channel: channel, quota: quota)
                     }
                     skipped.append(
-                        .init(companyID: company.id, channel: channel, count: quota,
-                              reason: "company does not offer \(channel.rawValue)"))
+                        .init(
+                            companyID: company.id, channel: channel, count: quota,
+                            reason: "company does not offer \(channel.rawValue)"))
                     continue
                 }
                 companyTests += try planChannel(channel, quota: quota, company: company, scenarios: own, rng: &rng)
@@ -181,11 +184,14 @@ public struct TestPlanner: Sendable {
 
         // Scenarios: equal numbers of pre-sale and after-sale, then each kind's scenarios dealt evenly.
         let playable = scenarios.filter { $0.applies(to: channel) }.sorted { $0.id < $1.id }
-        guard !playable.isEmpty else { throw PlanningError.noScenario(categoryID: company.categoryID, channel: channel) }
+        guard !playable.isEmpty else {
+            throw PlanningError.noScenario(categoryID: company.categoryID, channel: channel)
+        }
         let kinds = ScenarioKind.allCases.filter { kind in playable.contains { $0.kind == kind } }
         var kindSequence = (0..<quota).map { kinds[$0 % kinds.count] }
         kindSequence.shuffle(using: &rng)
-        var decks = Dictionary(uniqueKeysWithValues: kinds.map { kind in (kind, Deck(playable.filter { $0.kind == kind })) })
+        var decks = Dictionary(
+            uniqueKeysWithValues: kinds.map { kind in (kind, Deck(playable.filter { $0.kind == kind })) })
 
         var devices = [Device?](repeating: nil, count: quota)
         if channel == .web {

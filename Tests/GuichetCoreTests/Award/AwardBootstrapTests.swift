@@ -8,9 +8,11 @@ struct AwardBootstrapTests {
     private func samples() -> [AwardBootstrap.Sample] {
         var rng = SeededGenerator(seed: 3)
         return ["a", "b", "c"].map { id in
-            AwardBootstrap.Sample(companyID: id, strata: [140, 50, 15, 10, 10].map { n in
-                (0..<n).map { _ in (rng.nextUnitDouble() * 20).rounded() }
-            }, weights: nil)
+            AwardBootstrap.Sample(
+                companyID: id,
+                strata: [140, 50, 15, 10, 10].map { n in
+                    (0..<n).map { _ in (rng.nextUnitDouble() * 20).rounded() }
+                }, weights: nil)
         }
     }
 

@@ -17,9 +17,13 @@ enum AwardFixtures {
     static func scores(
         _ card: Scorecard, lose: [String: Double] = [:], na: Set<String> = []
     ) -> [String: CriterionScore] {
-        Dictionary(uniqueKeysWithValues: card.criteria.map { c in
-            (c.id, na.contains(c.id) ? CriterionScore.notApplicable : .points(max(0, c.maxPoints - (lose[c.id] ?? 0))))
-        })
+        Dictionary(
+            uniqueKeysWithValues: card.criteria.map { c in
+                (
+                    c.id,
+                    na.contains(c.id) ? CriterionScore.notApplicable : .points(max(0, c.maxPoints - (lose[c.id] ?? 0)))
+                )
+            })
     }
 
     static func evaluation(
@@ -28,7 +32,8 @@ enum AwardFixtures {
     ) -> Evaluation {
         Evaluation(
             testID: id, companyID: company, categoryID: "banque", channel: channel, scenarioID: scenario,
-            ringingSeconds: channel == .phone ? ringing : nil, takeInChargeSeconds: channel == .phone ? takeInCharge : nil,
+            ringingSeconds: channel == .phone ? ringing : nil,
+            takeInChargeSeconds: channel == .phone ? takeInCharge : nil,
             saturationMessage: saturation, scores: scores ?? Self.scores(AwardFixtures.scorecards[channel]!))
     }
 
@@ -38,7 +43,8 @@ enum AwardFixtures {
     }
 
     static func company(_ id: String, channels: Set<Channel> = [.phone, .email]) -> Company {
-        Company(id: id, name: id.capitalized, categoryID: "banque", channels: channels,
-                openingHours: [.phone: .reference, .chat: .reference])
+        Company(
+            id: id, name: id.capitalized, categoryID: "banque", channels: channels,
+            openingHours: [.phone: .reference, .chat: .reference])
     }
 }

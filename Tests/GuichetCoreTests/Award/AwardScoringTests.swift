@@ -12,7 +12,8 @@ struct AwardScoringTests {
 
     @Test("24/32 → 15.0 out of 20")
     func twentyFourOfThirtyTwo() throws {
-        let mark = try scoring.markTest(AwardFixtures.evaluation("t1", scores: AwardFixtures.scores(phone, lose: lose24)))
+        let mark = try scoring.markTest(
+            AwardFixtures.evaluation("t1", scores: AwardFixtures.scores(phone, lose: lose24)))
         #expect(mark.obtained == 24)
         #expect(mark.applicable == 32)
         #expect(mark.mark == 15.0)
@@ -21,7 +22,8 @@ struct AwardScoringTests {
 
     @Test("N/A leaves both sums: 24/26 → 18.46")
     func notApplicable() throws {
-        let scores = AwardFixtures.scores(phone, lose: ["answer_quality": 2], na: ["hold", "deferred_answer", "transfer"])
+        let scores = AwardFixtures.scores(
+            phone, lose: ["answer_quality": 2], na: ["hold", "deferred_answer", "transfer"])
         let mark = try scoring.markTest(AwardFixtures.evaluation("t1", scores: scores))
         #expect(mark.applicable == 26)
         #expect(mark.obtained == 24)
@@ -89,15 +91,16 @@ struct AwardScoringTests {
         evaluation.startedAt = Date(timeIntervalSince1970: 100)
         evaluation.endedAt = Date(timeIntervalSince1970: 50)
         let messages = Set(scoring.validate(evaluation).map(\.description))
-        #expect(messages == [
-            "test t9: ringing_s: duration must be ≥ 0 seconds, got -1",
-            "test t9: ended_at: ends before it starts",
-            "test t9: smile: unknown criterion for scorecard escda-phone@2018.1",
-            "test t9: pickup_time: N/A is not allowed for this criterion",
-            "test t9: hold: 3 is not on the scale (0, 1, 2)",
-            "test t9: answer_quality: 3 is not on the scale (0, 2, 4)",
-            "test t9: tone: missing score (write NA if the criterion did not apply)",
-        ])
+        #expect(
+            messages == [
+                "test t9: ringing_s: duration must be ≥ 0 seconds, got -1",
+                "test t9: ended_at: ends before it starts",
+                "test t9: smile: unknown criterion for scorecard escda-phone@2018.1",
+                "test t9: pickup_time: N/A is not allowed for this criterion",
+                "test t9: hold: 3 is not on the scale (0, 1, 2)",
+                "test t9: answer_quality: 3 is not on the scale (0, 2, 4)",
+                "test t9: tone: missing score (write NA if the criterion did not apply)",
+            ])
         #expect(throws: EvaluationValidationError.self) { try scoring.markTest(evaluation) }
     }
 
@@ -136,7 +139,9 @@ struct AwardScoringTests {
 
     @Test("families and criteria aggregate the recorded points")
     func breakdowns() throws {
-        let scored = try scoring.score([AwardFixtures.evaluation("a", scores: AwardFixtures.scores(phone, lose: lose24))])
+        let scored = try scoring.score([
+            AwardFixtures.evaluation("a", scores: AwardFixtures.scores(phone, lose: lose24))
+        ])
         let company = scored.companies[0]
         let answer = try #require(company.families.first { $0.family == .answer })
         #expect(answer.obtained == 4 && answer.applicable == 8)  // answer 2/4, impression 2/2, tone 0/2
@@ -158,10 +163,12 @@ struct AwardScoringTests {
         let demo = try AwardDemo.make(seed: 7, bootstrap: nil)
         for seed in UInt64(1)...20 {
             let evaluations = FieldworkSimulator(scorecards: demo.scorecards)
-                .evaluations(for: demo.plan.tests, profiles: [
-                    "primeur-express": .init(quality: 0.99, autoZeroRate: 0), "maxi-marche": .init(quality: 0.01),
-                    "halle-fraiche": .init(quality: 0.5, autoZeroRate: 1),
-                ], seed: seed)
+                .evaluations(
+                    for: demo.plan.tests,
+                    profiles: [
+                        "primeur-express": .init(quality: 0.99, autoZeroRate: 0), "maxi-marche": .init(quality: 0.01),
+                        "halle-fraiche": .init(quality: 0.5, autoZeroRate: 1),
+                    ], seed: seed)
             let scored = try scoring.score(evaluations)
             #expect(scored.tests.allSatisfy { (0...20).contains($0.mark) })
             #expect(scored.companies.allSatisfy { (0...20).contains($0.mark) })

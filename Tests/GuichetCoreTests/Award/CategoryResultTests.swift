@@ -21,23 +21,43 @@ struct AwardCategoryResultTests {
         return AwardFixtures.phoneTests(company, n: n, lose: lose)
     }
 
-    func judge(_ evaluations: [Evaluation], companies: [Company], bootstrap: BootstrapOptions? = .init(resamples: 2_000))
+    func judge(
+        _ evaluations: [Evaluation], companies: [Company], bootstrap: BootstrapOptions? = .init(resamples: 2_000)
+    )
         throws -> (CategoryResult, ScoredEdition)
     {
         let scored = try AwardScoring(scorecards: AwardFixtures.scorecards).score(evaluations, bootstrap: bootstrap)
-        return (CategoryResult.judge(category: category, companies: companies, scored: scored,
-                                     settings: EditionSettings()), scored)
+        return (
+            CategoryResult.judge(
+                category: category, companies: companies, scored: scored,
+                settings: EditionSettings()), scored
+        )
     }
 
     @Test("no winner at exactly 12.0: the mark must be strictly above")
     func exactlyTwelve() throws {
         // 19.2/32 is not on the scale; 12/20 needs 19.2 points, so use N/A to make 12 exactly: 18/30 → 12.
-        let twelve = AwardFixtures.scores(phone, lose: ["way_of_speaking": 3, "listening": 3, "pickup_time": 2,
-                                                        "answer_quality": 4], na: ["hold"])
-        #expect(try AwardScoring(scorecards: AwardFixtures.scorecards).markTest(
-            AwardFixtures.evaluation("x", scores: twelve)).mark == 12.0)
+        let twelve = AwardFixtures.scores(
+            phone,
+            lose: [
+                "way_of_speaking": 3, "listening": 3, "pickup_time": 2,
+                "answer_quality": 4,
+            ], na: ["hold"])
+        #expect(
+            try AwardScoring(scorecards: AwardFixtures.scorecards).markTest(
+                AwardFixtures.evaluation("x", scores: twelve)
+            ).mark == 12.0)
         let evaluations = (["a", "b", "c"]).flatMap { id in
-            (0..<3).map { AwardFixtures.evaluation("\(id)\($0)", company: id, scores: id == "a" ? twelve : AwardFixtures.scores(phone, lose: ["answer_quality": 4, "way_of_speaking": 3, "listening": 3, "pickup_time": 2, "tone": 2]))
+            (0..<3).map {
+                AwardFixtures.evaluation(
+                    "\(id)\($0)", company: id,
+                    scores: id == "a"
+                        ? twelve
+                        : AwardFixtures.scores(
+                            phone,
+                            lose: [
+                                "answer_quality": 4, "way_of_speaking": 3, "listening": 3, "pickup_time": 2, "tone": 2,
+                            ]))
             }
         }
         let (result, _) = try judge(evaluations, companies: ["a", "b", "c"].map { AwardFixtures.company($0) })
@@ -66,7 +86,9 @@ struct AwardCategoryResultTests {
     func tooFew() throws {
         let evaluations = tests("a", losing: 4) + tests("b", losing: 6) + tests("c", losing: 8)
         // c offers a single channel: ineligible, which leaves 2.
-        let companies = [AwardFixtures.company("a"), AwardFixtures.company("b"), AwardFixtures.company("c", channels: [.phone])]
+        let companies = [
+            AwardFixtures.company("a"), AwardFixtures.company("b"), AwardFixtures.company("c", channels: [.phone]),
+        ]
         let (result, _) = try judge(evaluations, companies: companies)
         #expect(result.status == .cancelled)
         #expect(result.winnerID == nil)
@@ -102,7 +124,8 @@ struct AwardCategoryResultTests {
         #expect(report.overall.mark == 15)
         #expect(report.zeros.isEmpty)
         // c lost way_of_speaking, listening and pickup_time entirely: those are its areas to improve.
-        #expect(Set(report.improvements.map(\.key)) == ["phone.way_of_speaking", "phone.listening", "phone.pickup_time"])
+        #expect(
+            Set(report.improvements.map(\.key)) == ["phone.way_of_speaking", "phone.listening", "phone.pickup_time"])
         #expect(report.strengths.isEmpty)
         let a = try #require(CompanyReport.make(companyID: "a", result: result, scored: scored))
         #expect(a.isWinner)

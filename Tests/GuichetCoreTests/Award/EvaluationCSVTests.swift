@@ -36,8 +36,9 @@ struct AwardEvaluationCSVTests {
         #expect(evaluations.count == 12)
         #expect(evaluations[1].verbatim == "Très bien, \"parfait\", merci")
         #expect(evaluations.first { $0.testID == "g2" }?.verbatim == "Message de saturation,\ncoupé")
-        let again = try EvaluationCSV.parse(EvaluationCSV.write(evaluations, scorecards: AwardFixtures.scorecards),
-                                            scoring: scoring)
+        let again = try EvaluationCSV.parse(
+            EvaluationCSV.write(evaluations, scorecards: AwardFixtures.scorecards),
+            scoring: scoring)
         #expect(again == evaluations)
     }
 
@@ -65,22 +66,32 @@ struct AwardEvaluationCSVTests {
             return copy.joined(separator: "\n")
         }
         #expect(problems(set(2, "hold", "3")) == ["line 2, column hold: 3 is not on the scale (0, 1, 2)"])
-        #expect(problems(set(2, "ringing_s", "abc")) == ["line 2, column ringing_s: \"abc\" is not a number of seconds"])
-        #expect(problems(set(2, "ringing_s", "-4")) == ["line 2, column ringing_s: duration must be ≥ 0 seconds, got -4"])
-        #expect(problems(set(2, "channel", "fax")).first?.hasPrefix("line 2, column channel: \"fax\" is not a channel") == true)
-        #expect(problems(set(2, "pickup_time", "NA")) == ["line 2, column pickup_time: N/A is not allowed for this criterion"])
-        #expect(problems(set(2, "pickup_time", "")) == [
-            "line 2, column pickup_time: missing score (write NA if the criterion did not apply)",
-        ])
-        #expect(problems(set(2, "writing_quality", "2")) == [
-            "line 2, column writing_quality: criterion is not on the phone scorecard: leave the cell empty",
-        ])
+        #expect(
+            problems(set(2, "ringing_s", "abc")) == ["line 2, column ringing_s: \"abc\" is not a number of seconds"])
+        #expect(
+            problems(set(2, "ringing_s", "-4")) == ["line 2, column ringing_s: duration must be ≥ 0 seconds, got -4"])
+        #expect(
+            problems(set(2, "channel", "fax")).first?.hasPrefix("line 2, column channel: \"fax\" is not a channel")
+                == true)
+        #expect(
+            problems(set(2, "pickup_time", "NA")) == [
+                "line 2, column pickup_time: N/A is not allowed for this criterion"
+            ])
+        #expect(
+            problems(set(2, "pickup_time", "")) == [
+                "line 2, column pickup_time: missing score (write NA if the criterion did not apply)"
+            ])
+        #expect(
+            problems(set(2, "writing_quality", "2")) == [
+                "line 2, column writing_quality: criterion is not on the phone scorecard: leave the cell empty"
+            ])
         #expect(problems(set(2, "saturation", "maybe")) == ["line 2, column saturation: \"maybe\" is not yes/no"])
         #expect(problems(set(3, "test_id", "a1")) == ["line 3, column test_id: test a1 already appears on line 2"])
         lines[0] = lines[0].replacingOccurrences(of: ",tone,", with: ",tonne,")
-        #expect(problems(lines.joined(separator: "\n")) == [
-            "line 1, column tonne: column 25 is neither a fixed column nor a criterion of the scorecards",
-        ])
+        #expect(
+            problems(lines.joined(separator: "\n")) == [
+                "line 1, column tonne: column 25 is neither a fixed column nor a criterion of the scorecards"
+            ])
         #expect(problems("test_id,company\n").contains("line 1, column channel: required column is missing"))
         #expect(problems("") == ["line 1: the file is empty"])
         #expect(problems("a,\"b\nc") == ["line 1: quoted field never closed"])

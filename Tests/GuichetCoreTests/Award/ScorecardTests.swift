@@ -51,22 +51,31 @@ struct AwardScorecardTests {
 
     @Test("loader errors name the file and the criterion")
     func loaderErrors() {
-        let badScale = card(#"{"id": "hold", "label": {"fr": "a", "en": "b"}, "family": "availability", "scale": {"max": 2}, "maxPoints": 3}"#)
+        let badScale = card(
+            #"{"id": "hold", "label": {"fr": "a", "en": "b"}, "family": "availability", "scale": {"max": 2}, "maxPoints": 3}"#
+        )
         #expect(problems(badScale) == ["bad.json: criterion 'hold': \"maxPoints\" is 3 but the scale tops out at 2"])
-        let badFamily = card(#"{"id": "x", "label": {"fr": "a", "en": "b"}, "family": "vibes", "scale": {"max": 2}, "maxPoints": 2}"#)
+        let badFamily = card(
+            #"{"id": "x", "label": {"fr": "a", "en": "b"}, "family": "vibes", "scale": {"max": 2}, "maxPoints": 2}"#)
         #expect(problems(badFamily).first?.hasPrefix("bad.json: criterion 'x': \"family\" must be one of") == true)
-        let badTotal = card(#"{"id": "x", "label": {"fr": "a", "en": "b"}, "family": "answer", "scale": {"points": [0, 2, 4]}, "maxPoints": 4}"#, total: 32)
+        let badTotal = card(
+            #"{"id": "x", "label": {"fr": "a", "en": "b"}, "family": "answer", "scale": {"points": [0, 2, 4]}, "maxPoints": 4}"#,
+            total: 32)
         #expect(problems(badTotal) == ["bad.json: \"totalPoints\" is 32 but the criteria add up to 4"])
         let noLabel = card(#"{"id": "x", "family": "answer", "scale": {"max": 2}, "maxPoints": 2}"#)
         #expect(problems(noLabel) == ["bad.json: criterion 'x': \"label\" needs both \"fr\" and \"en\""])
         #expect(problems("{nope").first?.hasPrefix("bad.json: not valid JSON") == true)
-        let badCritical = card(#"{"id": "x", "label": {"fr": "a", "en": "b"}, "family": "answer", "scale": {"max": 2}, "maxPoints": 2, "critical": {"zeroWhenAtMost": 2}}"#)
+        let badCritical = card(
+            #"{"id": "x", "label": {"fr": "a", "en": "b"}, "family": "answer", "scale": {"max": 2}, "maxPoints": 2, "critical": {"zeroWhenAtMost": 2}}"#
+        )
         #expect(problems(badCritical).first?.contains("criterion 'x': \"critical.zeroWhenAtMost\" 2") == true)
     }
 
     @Test("a valid file loads, critical thresholds and steps included")
     func validFile() throws {
-        let json = card(#"{"id": "x", "label": {"fr": "a", "en": "b"}, "family": "answer", "scale": {"max": 2, "step": 0.5}, "maxPoints": 2, "notApplicableAllowed": true, "critical": {"zeroWhenAtMost": 0.5}}"#)
+        let json = card(
+            #"{"id": "x", "label": {"fr": "a", "en": "b"}, "family": "answer", "scale": {"max": 2, "step": 0.5}, "maxPoints": 2, "notApplicableAllowed": true, "critical": {"zeroWhenAtMost": 0.5}}"#
+        )
         let set = try load(json)
         let criterion = try #require(set[.phone]?.criterion("x"))
         #expect(criterion.scale.points == [0, 0.5, 1, 1.5, 2])
@@ -83,7 +92,8 @@ struct AwardScorecardTests {
         #expect(frozen == set.freeze(editionID: "escda-2018"))
         var edited = set
         edited.cards[.phone]!.criteria[0].label.fr = "Décroché"
-        #expect(frozen.differences(from: edited) == ["phone: escda-phone@2018.1 was edited after the edition was frozen"])
+        #expect(
+            frozen.differences(from: edited) == ["phone: escda-phone@2018.1 was edited after the edition was frozen"])
         #expect(frozen.contentHash.count == 64)
     }
 

@@ -11,16 +11,22 @@ struct AwardTestPlannerTests {
     let shoppers = (1...10).map { Shopper(id: "s\($0)", name: "S\($0)") }
 
     func company(_ id: String, hours: WeeklyHours = .reference) -> Company {
-        Company(id: id, name: id, categoryID: "retail", channels: Set(Channel.allCases),
-                openingHours: [.phone: hours, .chat: .same(TimeRange("10:00-12:30")!, on: [.monday, .wednesday, .friday])])
+        Company(
+            id: id, name: id, categoryID: "retail", channels: Set(Channel.allCases),
+            openingHours: [.phone: hours, .chat: .same(TimeRange("10:00-12:30")!, on: [.monday, .wednesday, .friday])])
     }
 
-    @Test("every plan meets every quota, stays in opening hours and never sends a shopper twice a day", arguments: 1...25)
+    @Test(
+        "every plan meets every quota, stays in opening hours and never sends a shopper twice a day", arguments: 1...25)
     func properties(seed: Int) throws {
-        let companies = [company("a"), company("b"), company("c", hours: .same(TimeRange("14:00-18:00")!, on: [.tuesday, .saturday]))]
+        let companies = [
+            company("a"), company("b"),
+            company("c", hours: .same(TimeRange("14:00-18:00")!, on: [.tuesday, .saturday])),
+        ]
         let planner = TestPlanner(edition: edition)
-        let plan = try planner.plan(categories: [category], companies: companies, scenarios: scenarios,
-                                    shoppers: shoppers, seed: UInt64(seed))
+        let plan = try planner.plan(
+            categories: [category], companies: companies, scenarios: scenarios,
+            shoppers: shoppers, seed: UInt64(seed))
         let quotas = edition.settings.quotas
         for c in companies {
             let own = plan.tests.filter { $0.companyID == c.id }
@@ -70,14 +76,21 @@ struct AwardTestPlannerTests {
     @Test("same seed, same plan; another company does not change a company's tests")
     func deterministic() throws {
         let planner = TestPlanner(edition: edition)
-        let one = try planner.plan(categories: [category], companies: [company("a")], scenarios: scenarios,
-                                   shoppers: shoppers, seed: 5)
-        let again = try planner.plan(categories: [category], companies: [company("a")], scenarios: scenarios,
-                                     shoppers: shoppers, seed: 5)
+        let one = try planner.plan(
+            categories: [category], companies: [company("a")], scenarios: scenarios,
+            shoppers: shoppers, seed: 5)
+        let again = try planner.plan(
+            categories: [category], companies: [company("a")], scenarios: scenarios,
+            shoppers: shoppers, seed: 5)
         #expect(one == again)
-        let two = try planner.plan(categories: [category], companies: [company("a"), company("b")],
-                                   scenarios: scenarios, shoppers: shoppers, seed: 5)
-        let strip = { (t: MysteryTest) -> MysteryTest in var t = t; t.shopperID = nil; return t }
+        let two = try planner.plan(
+            categories: [category], companies: [company("a"), company("b")],
+            scenarios: scenarios, shoppers: shoppers, seed: 5)
+        let strip = { (t: MysteryTest) -> MysteryTest in
+            var t = t
+            t.shopperID = nil
+            return t
+        }
         #expect(one.tests.map(strip) == two.tests.filter { $0.companyID == "a" }.map(strip))
     }
 
@@ -86,10 +99,15 @@ struct AwardTestPlannerTests {
         let planner = TestPlanner(edition: edition)
         var noChat = company("a")
         noChat.channels.remove(.chat)
-        let skipped = try planner.plan(categories: [category], companies: [noChat], scenarios: scenarios,
-                                       shoppers: shoppers, seed: 1)
-        #expect(skipped.skipped == [SkippedQuota(companyID: "a", channel: .chat, count: 10,
-                                                 reason: "company does not offer chat")])
+        let skipped = try planner.plan(
+            categories: [category], companies: [noChat], scenarios: scenarios,
+            shoppers: shoppers, seed: 1)
+        #expect(
+            skipped.skipped == [
+                SkippedQuota(
+                    companyID: "a", channel: .chat, count: 10,
+                    reason: "company does not offer chat")
+            ])
         #expect(skipped.tests.count == 215)
         #expect(throws: PlanningError.missingChannel(companyID: "a", channel: .chat, quota: 10)) {
             try TestPlanner(edition: edition, missingChannelPolicy: .fail).plan(
@@ -98,23 +116,28 @@ struct AwardTestPlannerTests {
         var noHours = company("a")
         noHours.openingHours[.phone] = nil
         #expect(throws: PlanningError.noOpeningHours(companyID: "a", channel: .phone)) {
-            try planner.plan(categories: [category], companies: [noHours], scenarios: scenarios, shoppers: shoppers, seed: 1)
+            try planner.plan(
+                categories: [category], companies: [noHours], scenarios: scenarios, shoppers: shoppers, seed: 1)
         }
         #expect(throws: PlanningError.scenarioCount(categoryID: "retail", found: 12, allowed: 13...17)) {
-            try planner.plan(categories: [category], companies: [company("a")], scenarios: Array(scenarios.prefix(12)),
-                             shoppers: shoppers, seed: 1)
+            try planner.plan(
+                categories: [category], companies: [company("a")], scenarios: Array(scenarios.prefix(12)),
+                shoppers: shoppers, seed: 1)
         }
         #expect(throws: PlanningError.self) {
-            try planner.plan(categories: [category], companies: [company("a")], scenarios: scenarios,
-                             shoppers: Array(shoppers.prefix(1)), seed: 1)
+            try planner.plan(
+                categories: [category], companies: [company("a")], scenarios: scenarios,
+                shoppers: Array(shoppers.prefix(1)), seed: 1)
         }
         let phoneOnly = [Shopper(id: "p", name: "P", channels: [.phone])]
         #expect(throws: PlanningError.noShopper(channel: .email)) {
-            try planner.plan(categories: [category], companies: [company("a")], scenarios: scenarios,
-                             shoppers: phoneOnly, seed: 1)
+            try planner.plan(
+                categories: [category], companies: [company("a")], scenarios: scenarios,
+                shoppers: phoneOnly, seed: 1)
         }
         #expect(throws: PlanningError.unknownCategory(companyID: "a", categoryID: "retail")) {
-            try planner.plan(categories: [], companies: [company("a")], scenarios: scenarios, shoppers: shoppers, seed: 1)
+            try planner.plan(
+                categories: [], companies: [company("a")], scenarios: scenarios, shoppers: shoppers, seed: 1)
         }
     }
 
@@ -144,7 +167,9 @@ struct AwardTestPlannerTests {
             categories: [category], companies: [company("a")], scenarios: scenarios, shoppers: shoppers, seed: 2)
         let lines = plan.csv().split(separator: "\n")
         #expect(lines.count == 226)
-        #expect(lines[0] == "test_id,company,category,channel,device,scenario,kind,date,weekday,local_time,scheduled_at,shopper")
+        #expect(
+            lines[0]
+                == "test_id,company,category,channel,device,scenario,kind,date,weekday,local_time,scheduled_at,shopper")
         let first = plan.tests[0]
         #expect(lines[1].hasPrefix("\(first.id),a,retail,\(first.channel.rawValue),"))
         // Paris is UTC+2 in May: local time and UTC instant agree.
