@@ -47,6 +47,7 @@ public enum GuichetApp {
             if let instructions = try await prepare(app) {
                 let base = "http://\(configuration.hostname):\(configuration.port)"
                 print(instructions.replacingOccurrences(of: "{base}", with: base))
+                fflush(stdout)  // visible at once even when stdout is a pipe or a file
             }
             app.logger.notice("Guichet \(Guichet.version) on \(configuration.database.kind.rawValue): \(configuration.database)")
             try await app.execute()

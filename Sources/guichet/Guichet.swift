@@ -8,6 +8,9 @@ struct GuichetCommand: AsyncParsableCommand {
         commandName: "guichet",
         abstract: "Guichet — one point of contact for customer service, measured the way the award measures it.",
         version: Guichet.version,
-        subcommands: [Serve.self, Migrate.self, OrganisationCommand.self, UserCommand.self, TokenCommand.self]
+        subcommands: [
+            Serve.self, Migrate.self, OrganisationCommand.self, UserCommand.self, TokenCommand.self, AwardCommand.self,
+            BenchCommand.self,
+        ]
     )
 }

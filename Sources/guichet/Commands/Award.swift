@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import GuichetCore
+
+struct AwardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "award",
+        abstract: "The \"Élu Service Client de l'Année\" protocol: score evaluation files.",
+        subcommands: [Score.self])
+
+    struct Score: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score an evaluations CSV file (format in docs/AWARD.md) without any server.")
+
+        @Argument(help: "Evaluations file: one row per test, one column per criterion")
+        var file: String
+
+        @Option(help: "Directory of scorecard JSON files (default: the scorecards shipped with Guichet)")
+        var scorecards: String?
+
+        @Option(help: "table or json") var format: OutputFormat = .table
+
+        @Option(help: "Bootstrap resamples for the confidence intervals (≥ 1000)") var resamples = 10_000
+
+        @Option(help: "Seed of the bootstrap (same seed, same intervals)") var seed: UInt64 = 1
+
+        func validate() throws {
+            guard resamples >= 1000 else { throw ValidationError("--resamples must be at least 1000") }
+        }
+
+        func run() async throws {
+            let report = try AwardScoring.scoreFile(
+                path: file, scorecardsDirectory: scorecards,
+                bootstrap: BootstrapOptions(resamples: resamples, seed: seed))
+            switch format {
+            case .table: print(report.table)
+            case .json: print(String(decoding: try report.json(), as: UTF8.self))
+            }
+        }
+    }
+}
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks (see docs/PERFORMANCE.md; build with -c release).",
+        subcommands: [Award.self])
+
+    struct Award: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scoring and bootstrap for 4 companies × 225 tests × 10,000 resamples.")
+
+        @Option(help: "Bootstrap resamples") var resamples = 10_000
+        @Option(help: "Repetitions (the median is reported)") var repetitions = 5
+        @Option(help: "table or json") var format: OutputFormat = .table
+
+        func run() async throws {
+            let result = try AwardBenchmark.run(resamples: resamples, repetitions: repetitions)
+            switch format {
+            case .table: print(result.summary)
+            case .json: print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
+            }
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table
+    case json
+}
