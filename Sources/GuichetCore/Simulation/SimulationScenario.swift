@@ -110,7 +110,8 @@ public struct SimulationScenario: Sendable, Hashable, Codable {
         }
         for group in agentGroups {
             guard group.agents.count == n else {
-                throw .invalidScenario("group \(group.name) has \(group.agents.count) staffing values for \(n) intervals")
+                throw .invalidScenario(
+                    "group \(group.name) has \(group.agents.count) staffing values for \(n) intervals")
             }
             guard group.agents.allSatisfy({ $0 >= 0 && $0 <= QueueingLimits.maxAgents }) else {
                 throw .invalidScenario("group \(group.name) has a negative or absurd agent count")

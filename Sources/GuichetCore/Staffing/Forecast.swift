@@ -155,7 +155,9 @@ public struct Forecast: Sendable, Hashable, Codable {
     /// The opening hours of `day`, or nil when closed. Throws if a day is listed twice or hours are reversed.
     func hours(on day: Weekday) throws(StaffingError) -> (open: ClockTime, close: ClockTime)? {
         let matches = openingHours.filter { $0.days.contains(day) }
-        guard matches.count <= 1 else { throw .invalidForecast("\(day.rawValue) has more than one opening-hours entry") }
+        guard matches.count <= 1 else {
+            throw .invalidForecast("\(day.rawValue) has more than one opening-hours entry")
+        }
         guard let hours = matches.first else { return nil }
         guard hours.open < hours.close else {
             throw .invalidForecast("\(day.rawValue) opens at \(hours.open) but closes at \(hours.close)")
@@ -184,7 +186,9 @@ public struct Forecast: Sendable, Hashable, Codable {
         guard try !openDays().isEmpty else { throw .invalidForecast("no open day") }
         for (day, weight) in dayWeights ?? [:] {
             try Check.nonNegative(weight, "day weight of \(day.rawValue)")
-            guard try hours(on: day) != nil else { throw .invalidForecast("weight given for closed day \(day.rawValue)") }
+            guard try hours(on: day) != nil else {
+                throw .invalidForecast("weight given for closed day \(day.rawValue)")
+            }
         }
         try Self.checkWeights(intradayWeights, "intraday weights")
         for peak in peakDays {

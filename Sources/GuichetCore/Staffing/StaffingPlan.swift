@@ -166,7 +166,8 @@ public struct StaffingPlan: Sendable, Hashable, Codable {
         let shares = weights ?? slots.map { Double($0.minutes) }
         guard shares.count == slots.count else {
             throw .invalidForecast(
-                "\(name): \(shares.count) intraday weights for \(slots.count) intervals of \(forecast.intervalMinutes) min "
+                "\(name): \(shares.count) intraday weights for \(slots.count) intervals of "
+                    + "\(forecast.intervalMinutes) min "
                     + "between \(hours.open) and \(hours.close)")
         }
         let totalShare = shares.reduce(0, +)
