@@ -46,8 +46,8 @@ public enum GuichetApp {
             try await configure(app, configuration)
             if let instructions = try await prepare(app) {
                 let base = "http://\(configuration.hostname):\(configuration.port)"
-                print(instructions.replacingOccurrences(of: "{base}", with: base))
-                fflush(stdout)  // visible at once even when stdout is a pipe or a file
+                // Written unbuffered, so it shows at once even when stdout is a pipe or a file.
+                FileHandle.standardOutput.write(Data((instructions.replacingOccurrences(of: "{base}", with: base) + "\n").utf8))
             }
             app.logger.notice("Guichet \(Guichet.version) on \(configuration.database.kind.rawValue): \(configuration.database)")
             try await app.execute()
