@@ -10,7 +10,7 @@ struct GuichetCommand: AsyncParsableCommand {
         version: Guichet.version,
         subcommands: [
             Serve.self, Migrate.self, OrganisationCommand.self, UserCommand.self, TokenCommand.self, AwardCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, StaffingCommand.self, SimulateCommand.self,
         ]
     )
 }

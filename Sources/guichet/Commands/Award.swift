@@ -43,7 +43,7 @@ struct AwardCommand: AsyncParsableCommand {
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (see docs/PERFORMANCE.md; build with -c release).",
-        subcommands: [Award.self])
+        subcommands: [Award.self, BenchSimulate.self, BenchErlang.self])
 
     struct Award: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
