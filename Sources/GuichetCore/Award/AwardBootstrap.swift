@@ -97,14 +97,22 @@ public enum AwardBootstrap {
             var mark = 0.0
             for (stratum, coefficient) in zip(sample.strata, sample.coefficients) {
                 let n = UInt64(stratum.count)
-                var sum = 0.0
+                var sum0 = 0.0
+                var sum1 = 0.0
                 stratum.withUnsafeBufferPointer { x in
-                    for _ in 0..<x.count {
-                        // Multiply-high maps 64 random bits onto 0..<n; the bias (n / 2^64) is negligible.
-                        sum += x[Int(rng.next().multipliedFullWidth(by: n).high)]
+                    // Two draws per 64 random bits: each 32-bit half is mapped onto 0..<n by multiply-shift
+                    // (Lemire); the bias, n / 2^32 < 4e-8 for a stratum of 140, is far below Monte-Carlo
+                    // error. Two accumulators let consecutive loads overlap.
+                    var i = 0
+                    while i + 1 < x.count {
+                        let r = rng.next()
+                        sum0 += x[Int(((r & 0xFFFF_FFFF) &* n) >> 32)]
+                        sum1 += x[Int(((r >> 32) &* n) >> 32)]
+                        i += 2
                     }
+                    if i < x.count { sum0 += x[Int(((rng.next() >> 32) &* n) >> 32)] }
                 }
-                mark += coefficient * sum
+                mark += coefficient * (sum0 + sum1)
             }
             out[offset + b] = mark
         }
