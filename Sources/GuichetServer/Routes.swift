@@ -8,4 +8,5 @@ func registerRoutes(_ app: Application) {
     let api = app.grouped("api", "v1").grouped(BearerTokenMiddleware())
     AccountsController().register(api)
     OperationsController().register(app, api: api)
+    StaffingController().register(api, web: web)
 }

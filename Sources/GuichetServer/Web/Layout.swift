@@ -60,6 +60,7 @@ enum Layout {
                     element("ul") {
                         element("li") { element("a", .href("/")) { context.t(Strings.home) } }
                         element("li") { element("a", .href("/account/tokens")) { context.t(Strings.apiTokens) } }
+                        element("li") { element("a", .href("/staffing")) { context.t(Strings.staffing) } }
                     }
                 }
                 element("span", .class("who")) { principal.displayName }
