@@ -4,9 +4,11 @@ import Vapor
 func registerRoutes(_ app: Application) {
     let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     WebController().register(web)
+    AwardWebController().register(web)
 
     let api = app.grouped("api", "v1").grouped(BearerTokenMiddleware())
     AccountsController().register(api)
+    AwardController().register(api)
     OperationsController().register(app, api: api)
     StaffingController().register(api, web: web)
 }

@@ -81,6 +81,12 @@ struct OperationsTests {
         try await withTestApp { app in
             let undeclared = app.routes.all.filter { $0.access == nil }.map(\.description)
             #expect(undeclared.isEmpty, "routes without declared access: \(undeclared)")
+            // Roles are held per organisation: a route restricted to roles must say which one.
+            let unscoped = app.routes.all.filter { route in
+                if case .roles = route.access, !route.path.contains(.parameter("org")) { return true }
+                return false
+            }.map(\.description)
+            #expect(unscoped.isEmpty, "role-restricted routes without :org: \(unscoped)")
             #expect(app.routes.all.count > 15)
         }
     }

@@ -48,6 +48,13 @@ public struct TestPlan: Codable, Sendable, Hashable {
     public var tests: [MysteryTest]
     public var skipped: [SkippedQuota]
 
+    public init(editionID: String, seed: UInt64, tests: [MysteryTest], skipped: [SkippedQuota] = []) {
+        self.editionID = editionID
+        self.seed = seed
+        self.tests = tests
+        self.skipped = skipped
+    }
+
     /// CSV columns, in order (see docs/AWARD.md).
     public static let csvColumns = [
         "test_id", "company", "category", "channel", "device", "scenario", "kind", "date", "weekday", "local_time",

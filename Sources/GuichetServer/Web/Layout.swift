@@ -8,6 +8,8 @@ struct PageContext: Sendable {
     var principal: Principal?
     /// The current path, so the language switch returns to the same page.
     var path: String
+    /// A page saved to a file (PDF printing): stylesheet inlined, no navigation.
+    var standalone = false
 
     init(request: Request) async throws {
         language = request.language
@@ -37,11 +39,15 @@ enum Layout {
                     element("meta", .init("charset", "utf-8"))
                     element("meta", .name("viewport"), .init("content", "width=device-width, initial-scale=1"))
                     element("title") { "\(title) · Guichet" }
-                    element("link", .init("rel", "stylesheet"), .href("/static/guichet.css"))
+                    if context.standalone {
+                        element("style") { Markup.rendered(Stylesheet.css) }
+                    } else {
+                        element("link", .init("rel", "stylesheet"), .href("/static/guichet.css"))
+                    }
                 }
                 element("body") {
                     element("a", .class("skip"), .href("#main")) { context.t(Strings.skipToContent) }
-                    header(context)
+                    if !context.standalone { header(context) }
                     element("main", .id("main"), .init("tabindex", "-1")) {
                         content()
                     }

@@ -38,6 +38,18 @@ enum Stylesheet {
         th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
         .muted { color: var(--muted); }
         .site-footer { text-align: center; color: var(--muted); font-size: .85rem; padding: 2rem 0; }
-        @media print { .site-header, .site-footer, .skip { display: none; } body { background: #fff; } }
+        textarea { width: 100%; font: inherit; padding: .5rem; border: 1px solid var(--line); border-radius: 4px; }
+        fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 1rem 0; padding: .5rem 1rem 1rem; }
+        .field-error { display: block; color: var(--bad); font-size: .9rem; }
+        .inline-label { display: inline; font-weight: 400; margin-left: .3rem; }
+        .big-mark { font-size: 2.4rem; font-weight: 700; margin: 0; }
+        .two-columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; }
+        figure.chart { margin: 0; }
+        .legend { font-size: .85rem; }
+        tr.below td:last-child { color: var(--bad); }
+        tr.above td:last-child { color: var(--good); }
+        .winner { color: var(--good); }
+        @media print { .site-header, .site-footer, .skip, #pdf { display: none; } body { background: #fff; }
+          .card { break-inside: avoid; border: none; padding: .5rem 0; } main { margin: 0; max-width: none; } }
         """
 }

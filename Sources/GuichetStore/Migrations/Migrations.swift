@@ -12,6 +12,8 @@ public enum GuichetMigrations {
             CreateAPITokens(),
             CreateWebSessions(),
             CreateLoginFailures(),
+            // 002: the award protocol.
+            CreateAwardTables(),
         ]
     }
 }
