@@ -238,3 +238,23 @@ extension JSONDecoder {
         return decoder
     }
 }
+
+@Suite("Award report as PDF")
+struct AwardPDFTests {
+    @Test("The company report prints to a PDF through headless Chromium",
+          .enabled(if: PDFPrinter.chromium != nil, "needs Chromium"))
+    func pdf() async throws {
+        try await withTestApp(configure: { $0.demo = true }) { app in
+            let brand = Browser(app)
+            try await brand.signIn("admin@demo.test", DemoData.password)
+            let record = try #require(
+                try await AwardEditionRecord.query(on: app.db).filter(\.$code == DemoAward.publishedCode).first())
+            let response = try await brand.get(
+                "/orgs/maison-lumiere/award/editions/\(record.requireID())/companies/primeur-express/report.pdf")
+            #expect(response.status == .ok)
+            #expect(response.headers.contentType?.subType == "pdf")
+            #expect(response.body.string.hasPrefix("%PDF"))
+            #expect(response.body.readableBytes > 10_000)
+        }
+    }
+}

@@ -6,7 +6,52 @@ struct AwardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "award",
         abstract: "The \"Élu Service Client de l'Année\" protocol: score evaluation files.",
-        subcommands: [Score.self])
+        subcommands: [Example.self, Plan.self, Score.self])
+
+    struct Example: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the demo edition definition (one category, four companies), a starting point.")
+
+        func run() async throws {
+            print(String(decoding: try EditionDefinition.demo().json(), as: UTF8.self))
+        }
+    }
+
+    struct Plan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Draw the test plan of an edition definition (format in docs/AWARD.md) without any server.")
+
+        @Argument(help: "Edition definition (JSON): edition, categories, companies, scenarios, shoppers")
+        var definition: String
+
+        @Option(help: "Seed of the draw (same seed, same plan)") var seed: UInt64 = 1
+
+        @Option(help: "csv or json") var format: PlanFormat = .csv
+
+        @Option(help: "Write to this file instead of standard output") var output: String?
+
+        func run() async throws {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: definition))
+            } catch {
+                throw ValidationError("cannot read \(definition): \(error.localizedDescription)")
+            }
+            let plan = try EditionDefinition.decode(data).plan(seed: seed)
+            let text = format == .csv ? plan.csv() : String(decoding: try plan.json(), as: UTF8.self)
+            if let output {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+                FileHandle.standardError.write(Data("\(plan.tests.count) tests written to \(output)\n".utf8))
+            } else {
+                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            }
+        }
+    }
+
+    enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+        case csv
+        case json
+    }
 
     struct Score: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -41,6 +41,12 @@ enum HomePage {
                                 element("tr") {
                                     element("td") {
                                         element("a", .href("/orgs/\(organisation.slug)")) { organisation.name }
+                                        if organisation.kind != .provider {
+                                            " · "
+                                            element("a", .href("/orgs/\(organisation.slug)/award")) {
+                                                context.t(Strings.award)
+                                            }
+                                        }
                                     }
                                     element("td") { context.t(Strings.kindName(organisation.kind)) }
                                     element("td") {

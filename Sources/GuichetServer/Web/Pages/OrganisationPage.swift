@@ -20,6 +20,11 @@ enum OrganisationPage {
         Layout.page(context, title: model.organisation.name) {
             element("h1") { model.organisation.name }
             element("p", .class("muted")) { context.t(Strings.kindName(model.organisation.kind)) }
+            if model.organisation.kind != .provider {
+                element("p") {
+                    element("a", .href("/orgs/\(model.organisation.slug)/award")) { context.t(Strings.award) }
+                }
+            }
             if let members = model.members {
                 element("section", .class("card"), .aria("labelledby", "members-title")) {
                     element("h2", .id("members-title")) { context.t(Strings.members) }
