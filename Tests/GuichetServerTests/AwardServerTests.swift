@@ -258,3 +258,45 @@ struct AwardPDFTests {
         }
     }
 }
+
+@Suite("Award evaluations import")
+struct AwardImportTests {
+    @Test("The CSV that guichet award score reads imports into the server, all or nothing",
+          arguments: TestDatabase.available)
+    func importCSV(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let world = try await AwardFixtures.seed(app)
+            let organiser = APIClient(app: app, token: try await Fixtures.token(app, "organiser@test.fr"))
+            let base = "/api/v1/orgs/award-org/award/editions/\(world.editionID)"
+            _ = try await organiser.send(.POST, "\(base)/advance", json: #"{"seed": 11}"#)
+            let plan = try JSONDecoder.iso.decode(
+                [PlannedTestDTO].self, from: Data(try await organiser.get("\(base)/plan").body.readableBytesView))
+            let tests = try await AwardTestRecord.query(on: app.db).all().prefix(30)
+                .map { try AwardService.decode(MysteryTest.self, $0.testJSON) }
+            let scorecards = try ScorecardSet.bundled()
+            let evaluations = FieldworkSimulator(scorecards: scorecards, settings: EditionSettings())
+                .evaluations(for: Array(tests), profiles: AwardDemo.profiles, seed: 5)
+            let csv = EvaluationCSV.write(evaluations, scorecards: scorecards)
+            var headers = HTTPHeaders()
+            headers.contentType = .init(type: "text", subType: "csv")
+
+            // One row naming a test outside the plan: nothing is written.
+            let broken = csv.replacingOccurrences(of: evaluations[3].testID + ",", with: "no-such-test,")
+            let refused = try await organiser.send(.POST, "\(base)/evaluations.csv", json: broken, headers: headers)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("no-such-test"))
+            #expect(try await AwardEvaluationRecord.query(on: app.db).count() == 0)
+
+            let imported = try await organiser.send(.POST, "\(base)/evaluations.csv", json: csv, headers: headers)
+            #expect(imported.status == .ok)
+            #expect(imported.body.string.contains("\"created\":30"))
+            let again = try await organiser.send(.POST, "\(base)/evaluations.csv", json: csv, headers: headers)
+            #expect(again.body.string.contains("\"unchanged\":30"))
+            #expect(plan.count == 900)
+
+            // A shopper may not import.
+            let shopper = APIClient(app: app, token: try await Fixtures.token(app, "shopper@test.fr"))
+            #expect(try await shopper.send(.POST, "\(base)/evaluations.csv", json: csv, headers: headers).status == .forbidden)
+        }
+    }
+}

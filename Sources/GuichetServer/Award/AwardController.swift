@@ -47,6 +47,12 @@ struct AwardController {
                        tag: "Award", request: EvaluationInput.schema, response: EvaluationDTO.schema),
             use: submit)
         award.endpoint(
+            .POST, "editions", ":edition", "evaluations.csv", access: Self.managers, audience: .api,
+            doc: .init(summary: "Import evaluations from the CSV format of `guichet award score` (all or nothing)",
+                       tag: "Award", request: ["type": "string", "description": "text/csv body"],
+                       response: ImportResultDTO.schema),
+            use: importCSV)
+        award.endpoint(
             .GET, "editions", ":edition", "results", access: Self.readers, audience: .api,
             doc: .init(summary: "Category results and the reports the caller may read", tag: "Award",
                        response: ResultsDTO.schema),
@@ -135,6 +141,18 @@ struct AwardController {
         return EvaluationDTO(
             testID: record.testCode, evaluation: evaluation, mark: mark, submittedAt: record.createdAt,
             updatedAt: record.updatedAt, edits: try await service.audits(of: record).count)
+    }
+
+    @Sendable func importCSV(_ request: Request) async throws -> ImportResultDTO {
+        let access = try await access(request)
+        guard let buffer = request.body.data, buffer.readableBytes > 0 else {
+            throw AppError(.badRequest, detail: "send the CSV file as the request body")
+        }
+        guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else {
+            throw AppError(.badRequest, detail: "the file is not UTF-8 text")
+        }
+        let counts = try await service(request).importCSV(text, edition: access, userID: request.requirePrincipal().userID)
+        return ImportResultDTO(created: counts.created, changed: counts.changed, unchanged: counts.unchanged)
     }
 
     @Sendable func results(_ request: Request) async throws -> ResultsDTO {

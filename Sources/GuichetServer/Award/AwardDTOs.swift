@@ -162,3 +162,16 @@ extension CategoryResult {
         return copy
     }
 }
+
+/// What an evaluations import did.
+struct ImportResultDTO: Content, DocumentedSchema {
+    var created: Int
+    var changed: Int
+    var unchanged: Int
+
+    static var schema: JSONValue {
+        Schema.object(
+            ["created": Schema.integer, "changed": Schema.integer, "unchanged": Schema.integer],
+            required: ["created", "changed", "unchanged"])
+    }
+}

@@ -99,6 +99,8 @@ enum AwardPages {
         /// Companies whose report the caller may open.
         var reportable: Set<String>
         var provisional: Bool
+        var notice: String?
+        var importProblems: [FieldProblem]
     }
 
     static func edition(_ model: EditionModel, _ context: PageContext) -> Markup {
@@ -114,6 +116,23 @@ enum AwardPages {
                     Layout.csrfField(context)
                     element("button", .type("submit"), .id("advance")) {
                         context.t(Strings.advance) + " → " + context.t(Strings.stateName(model.state.next!))
+                    }
+                }
+            }
+            if let notice = model.notice { element("p", .class("notice"), .role("status"), .id("import-notice")) { notice } }
+            if !model.importProblems.isEmpty {
+                element("div", .class("alert"), .role("alert"), .id("import-errors")) {
+                    element("ul") { for p in model.importProblems.prefix(50) { element("li") { "\(p.pointer) : \(p.detail)" } } }
+                }
+            }
+            if model.canManage, model.state == .fieldwork {
+                element("section", .class("card")) {
+                    element("h2") { context.t(Strings.importEvaluations) }
+                    element("form", .method("post"), .action("\(path)/import")) {
+                        Layout.csrfField(context)
+                        element("label", .for("csv")) { context.t(Strings.importCSVLabel) }
+                        element("textarea", .id("csv"), .name("csv"), .init("rows", "6"), .required) { "" }
+                        element("button", .type("submit")) { context.t(Strings.importEvaluations) }
                     }
                 }
             }

@@ -244,23 +244,91 @@ struct AwardService: Sendable {
         }
         let json = try Self.encode(evaluation)
         return try await database.transaction { database in
-            if let existing = try await AwardEvaluationRecord.query(on: database)
-                .filter(\.$edition.$id == test.$edition.id).filter(\.$testCode == test.code).first()
-            {
-                guard existing.evaluationJSON != json else { return (existing, false, false) }
-                try await AwardEvaluationAuditRecord(
-                    evaluationID: try existing.requireID(), editedBy: userID, editedAt: now,
-                    beforeJSON: existing.evaluationJSON, afterJSON: json
-                ).create(on: database)
-                existing.evaluationJSON = json
-                existing.$submittedBy.id = userID
-                try await existing.save(on: database)
-                return (existing, false, true)
+            try await store(json, for: test, userID: userID, on: database)
+        }
+    }
+
+    /// Writes one evaluation: the same content again changes nothing; a different one replaces it and
+    /// leaves an audit entry (who, when, before, after).
+    private func store(_ json: String, for test: AwardTestRecord, userID: UUID, on database: any Database)
+        async throws -> (record: AwardEvaluationRecord, created: Bool, changed: Bool)
+    {
+        if let existing = try await AwardEvaluationRecord.query(on: database)
+            .filter(\.$edition.$id == test.$edition.id).filter(\.$testCode == test.code).first()
+        {
+            guard existing.evaluationJSON != json else { return (existing, false, false) }
+            try await AwardEvaluationAuditRecord(
+                evaluationID: try existing.requireID(), editedBy: userID, editedAt: now,
+                beforeJSON: existing.evaluationJSON, afterJSON: json
+            ).create(on: database)
+            existing.evaluationJSON = json
+            existing.$submittedBy.id = userID
+            try await existing.save(on: database)
+            return (existing, false, true)
+        }
+        let record = AwardEvaluationRecord(
+            editionID: test.$edition.id, testCode: test.code, submittedBy: userID, evaluationJSON: json)
+        try await record.create(on: database)
+        return (record, true, true)
+    }
+
+    /// Imports an evaluations CSV file (the format `guichet award score` reads) into the edition: every row
+    /// must be a planned test of this edition with the same company and channel. All or nothing: one bad
+    /// row and nothing is written; the answer lists every problem with its line and column.
+    func importCSV(_ text: String, edition: EditionAccess, userID: UUID) async throws -> (created: Int, changed: Int, unchanged: Int) {
+        guard edition.canManage else { throw AppError.notFound("edition") }
+        let record = edition.record
+        guard record.state.acceptsEvaluations else {
+            throw AppError(.conflict, detail: "the edition is \(record.state.rawValue): evaluations are closed")
+        }
+        let definition = try Self.decode(EditionDefinition.self, record.definitionJSON)
+        let scoring = AwardScoring(settings: definition.edition.settings, scorecards: try scorecards(record))
+        let evaluations: [Evaluation]
+        do {
+            evaluations = try EvaluationCSV.parse(text, file: "upload.csv", scoring: scoring)
+        } catch let error as EvaluationFileError {
+            throw ValidationFailure(error.problems.map {
+                FieldProblem(pointer: "line \($0.line)" + ($0.column.map { ", column \($0)" } ?? ""), detail: $0.message)
+            })
+        }
+        let planned = Dictionary(
+            uniqueKeysWithValues: try await AwardTestRecord.query(on: database)
+                .filter(\.$edition.$id == record.requireID()).all().map { ($0.code, $0) })
+        var problems: [FieldProblem] = []
+        var rows: [(AwardTestRecord, Evaluation)] = []
+        for (index, evaluation) in evaluations.enumerated() {
+            let line = "line \(index + 2)"
+            guard let test = planned[evaluation.testID] else {
+                problems.append(.init(pointer: line, detail: "test '\(evaluation.testID)' is not in this edition's plan"))
+                continue
             }
-            let record = AwardEvaluationRecord(
-                editionID: test.$edition.id, testCode: test.code, submittedBy: userID, evaluationJSON: json)
-            try await record.create(on: database)
-            return (record, true, true)
+            let plan = try Self.decode(MysteryTest.self, test.testJSON)
+            if plan.companyID != evaluation.companyID || plan.channel != evaluation.channel {
+                problems.append(.init(
+                    pointer: line,
+                    detail: "test '\(plan.id)' is planned for \(plan.companyID) on \(plan.channel.rawValue)"))
+                continue
+            }
+            for issue in scoring.validate(evaluation) {
+                problems.append(.init(pointer: line + (issue.field.map { ", column \($0)" } ?? ""), detail: issue.message))
+            }
+            rows.append((test, evaluation))
+        }
+        guard problems.isEmpty else { throw ValidationFailure(problems) }
+        let encoded = try rows.map { ($0.0, try Self.encode($0.1)) }
+        return try await database.transaction { database in
+            var counts = (created: 0, changed: 0, unchanged: 0)
+            for (test, json) in encoded {
+                let outcome = try await store(json, for: test, userID: userID, on: database)
+                if outcome.created {
+                    counts.created += 1
+                } else if outcome.changed {
+                    counts.changed += 1
+                } else {
+                    counts.unchanged += 1
+                }
+            }
+            return counts
         }
     }
 

@@ -16,6 +16,8 @@ struct AwardWebController {
         award.endpoint(.GET, "editions", ":edition", access: readers, audience: .web, use: edition)
         award.endpoint(.POST, "editions", ":edition", "advance", access: AwardController.managers, audience: .web, use: advance)
         award.endpoint(.GET, "editions", ":edition", "plan", access: readers, audience: .web, use: plan)
+        award.endpoint(
+            .POST, "editions", ":edition", "import", access: AwardController.managers, audience: .web, use: importCSV)
         award.endpoint(.GET, "editions", ":edition", "plan.csv", access: readers, audience: .web, use: planCSV)
         award.endpoint(.GET, "editions", ":edition", "marks.csv", access: readers, audience: .web, use: marksCSV)
         award.endpoint(
@@ -91,7 +93,13 @@ struct AwardWebController {
     }
 
     @Sendable func edition(_ request: Request) async throws -> Response {
-        let access = try await access(request)
+        try await renderEdition(request, access: try await access(request), notice: nil, problems: [])
+    }
+
+    private func renderEdition(
+        _ request: Request, access: EditionAccess, notice: String?, problems: [FieldProblem],
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let tenant = try request.requireTenant()
         let service = service(request)
         let record = access.record
@@ -122,8 +130,8 @@ struct AwardWebController {
             isOwner: access.isOwner, canManage: access.canManage, canReadEverything: access.canReadEverything,
             testCounts: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, evaluatedCount: evaluatedCount,
             results: categories, reportable: reportable,
-            provisional: access.isOwner && record.state != .published)
-        return html(AwardPages.edition(model, try await PageContext(request: request)))
+            provisional: access.isOwner && record.state != .published, notice: notice, importProblems: problems)
+        return html(AwardPages.edition(model, try await PageContext(request: request)), status: status)
     }
 
     @Sendable func advance(_ request: Request) async throws -> Response {
@@ -133,6 +141,23 @@ struct AwardWebController {
         return request.redirect(
             to: AwardPages.editionPath(try request.requireTenant().organisation.slug, try access.record.requireID()),
             redirectType: .normal)
+    }
+
+    struct ImportForm: Content {
+        var csv: String?
+    }
+
+    @Sendable func importCSV(_ request: Request) async throws -> Response {
+        let access = try await access(request)
+        let text = try request.content.decode(ImportForm.self).csv ?? ""
+        do {
+            let counts = try await service(request).importCSV(text, edition: access, userID: request.requirePrincipal().userID)
+            return try await renderEdition(
+                request, access: access, notice: "\(counts.created) + \(counts.changed) ✓ (\(counts.unchanged) =)", problems: [])
+        } catch let failure as ValidationFailure {
+            return try await renderEdition(
+                request, access: access, notice: nil, problems: failure.problems, status: .unprocessableEntity)
+        }
     }
 
     // MARK: Plan

@@ -66,6 +66,10 @@ extension Strings {
     static let legendBars = Localized(
         fr: "Barre : votre note ; trait : moyenne de la catégorie ; losange : meilleure note ; pointillés : 12/20",
         en: "Bar: your mark; tick: category mean; diamond: best mark; dashed: 12/20")
+    static let importEvaluations = Localized(fr: "Importer des évaluations", en: "Import evaluations")
+    static let importCSVLabel = Localized(
+        fr: "Fichier CSV des évaluations (format de guichet award score, voir docs/AWARD.md)",
+        en: "Evaluations CSV file (the format of guichet award score, see docs/AWARD.md)")
     static let tests = Localized(fr: "visites", en: "tests")
     static let rehearsalNote = Localized(
         fr: "Une marque peut répéter le protocole sur elle-même : ses propres clients mystères, ses scénarios.",
