@@ -220,6 +220,12 @@ struct AwardServerTests {
             #expect(report.status == .ok)
             #expect(report.body.string.contains("Maison Lumière"))
             #expect(report.body.string.contains("Axes de progrès"))
+            #expect(report.body.string.contains("id=\"scenarios\""), "marks per scenario")
+            #expect(report.body.string.contains("Avant-vente"))
+            let organiser = Browser(app)
+            try await organiser.signIn("organiser@demo.test", DemoData.password)
+            let edition = try await organiser.get("/orgs/trophees-demo/award/editions/\(record.requireID())")
+            #expect(edition.body.string.contains("escda-phone v2018.1"), "the frozen scorecard versions are shown")
 
             let shopper = Browser(app)
             try await shopper.signIn("shopper@demo.test", DemoData.password)

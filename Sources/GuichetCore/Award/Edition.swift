@@ -128,16 +128,19 @@ public struct Company: Codable, Sendable, Hashable, Identifiable {
     /// Opening hours per channel. Live channels (phone, chat) must have some; other channels
     /// fall back to the edition's shopper hours.
     public var openingHours: [Channel: WeeklyHours]
+    /// Points d'entrée: the numbers, addresses, forms and accounts shoppers use, per channel.
+    public var entryPoints: [Channel: [String]]?
 
     public init(
         id: String, name: String, categoryID: String, channels: Set<Channel>,
-        openingHours: [Channel: WeeklyHours] = [:]
+        openingHours: [Channel: WeeklyHours] = [:], entryPoints: [Channel: [String]]? = nil
     ) {
         self.id = id
         self.name = name
         self.categoryID = categoryID
         self.channels = channels
         self.openingHours = openingHours
+        self.entryPoints = entryPoints
     }
 }
 

@@ -101,6 +101,8 @@ enum AwardPages {
         var provisional: Bool
         var notice: String?
         var importProblems: [FieldProblem]
+        /// The scorecard versions frozen when fieldwork started.
+        var frozen: [FrozenScorecards.Pin]
     }
 
     static func edition(_ model: EditionModel, _ context: PageContext) -> Markup {
@@ -110,6 +112,12 @@ enum AwardPages {
             element("p") {
                 element("strong") { context.t(Strings.state) + " : " }
                 element("span", .id("edition-state")) { context.t(Strings.stateName(model.state)) }
+            }
+            if !model.frozen.isEmpty {
+                element("p", .class("muted"), .id("frozen-scorecards")) {
+                    context.t(Strings.frozenScorecards) + " : "
+                        + model.frozen.map { "\($0.id) v\($0.version) (\($0.sha256.prefix(8)))" }.joined(separator: ", ")
+                }
             }
             if model.canManage, model.state.next != nil {
                 element("form", .method("post"), .action("\(path)/advance")) {
@@ -319,6 +327,9 @@ enum AwardPages {
                 element("label", .for("startedAt")) { context.t(Strings.startedAt) }
                 element("input", .type("datetime-local"), .id("startedAt"), .name("startedAt"), .value(model.values["startedAt"] ?? ""))
                 problem("/startedAt")
+                element("label", .for("endedAt")) { context.t(Strings.endedAt) }
+                element("input", .type("datetime-local"), .id("endedAt"), .name("endedAt"), .value(model.values["endedAt"] ?? ""))
+                problem("/endedAt")
                 if model.test.channel.isLive {
                     element("label", .for("ringingSeconds")) { context.t(Strings.ringingSeconds) }
                     element("input", .type("number"), .id("ringingSeconds"), .name("ringingSeconds"), .init("min", "0"),
@@ -375,6 +386,8 @@ enum AwardPages {
         var report: CompanyReport
         var category: CategoryResult
         var scorecards: ScorecardSet?
+        /// Marks per scenario, with the scenario's title.
+        var scenarios: [(title: String, kind: ScenarioKind?, mark: Double, tests: Int)]
         /// When rendering for PDF: no navigation.
         var printable = false
     }
@@ -469,6 +482,31 @@ enum AwardPages {
                                     element("td") { f2(item.categoryMean) }
                                     element("td") { f2(item.categoryBest) }
                                     element("td") { (item.gap >= 0 ? "+" : "") + f2(item.gap) }
+                                }
+                            }
+                        }
+                    }
+                }
+                if !model.scenarios.isEmpty {
+                    element("section", .class("card")) {
+                        element("h2") { context.t(Strings.byScenario) }
+                        element("table", .id("scenarios")) {
+                            element("thead") {
+                                element("tr") {
+                                    element("th", .init("scope", "col")) { context.t(Strings.scenario) }
+                                    element("th", .init("scope", "col")) { context.t(Strings.kind) }
+                                    element("th", .init("scope", "col")) { context.t(Strings.mark) }
+                                    element("th", .init("scope", "col")) { context.t(Strings.tests) }
+                                }
+                            }
+                            element("tbody") {
+                                for scenario in model.scenarios {
+                                    element("tr") {
+                                        element("td") { scenario.title }
+                                        element("td") { scenario.kind.map { context.t(Strings.scenarioKindName($0)) } ?? "—" }
+                                        element("td") { f2(scenario.mark) }
+                                        element("td") { String(scenario.tests) }
+                                    }
                                 }
                             }
                         }

@@ -130,7 +130,8 @@ struct AwardWebController {
             isOwner: access.isOwner, canManage: access.canManage, canReadEverything: access.canReadEverything,
             testCounts: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, evaluatedCount: evaluatedCount,
             results: categories, reportable: reportable,
-            provisional: access.isOwner && record.state != .published, notice: notice, importProblems: problems)
+            provisional: access.isOwner && record.state != .published, notice: notice, importProblems: problems,
+            frozen: (try? service.scorecards(record))?.freeze(editionID: record.code).pins ?? [])
         return html(AwardPages.edition(model, try await PageContext(request: request)), status: status)
     }
 
@@ -277,15 +278,20 @@ struct AwardWebController {
             }
             return value
         }
-        var startedAt: Date?
-        if let text = fields["startedAt"], !text.isEmpty {
+        func date(_ name: String) -> Date? {
+            guard let text = fields[name], !text.isEmpty else { return nil }
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: "Europe/Paris")
             formatter.dateFormat = text.count > 16 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm"
-            startedAt = formatter.date(from: text)
-            if startedAt == nil { problems.append(.init(pointer: "/startedAt", detail: "not a date and time")) }
+            guard let date = formatter.date(from: text) else {
+                problems.append(.init(pointer: "/\(name)", detail: "not a date and time"))
+                return nil
+            }
+            return date
         }
+        let startedAt = date("startedAt")
+        let endedAt = date("endedAt")
         var scores: [String: CriterionScore] = [:]
         for (name, value) in fields where name.hasPrefix("score_") {
             let criterion = String(name.dropFirst("score_".count))
@@ -300,7 +306,7 @@ struct AwardWebController {
             }
         }
         let input = EvaluationInput(
-            startedAt: startedAt, endedAt: nil, ringingSeconds: number("ringingSeconds"),
+            startedAt: startedAt, endedAt: endedAt, ringingSeconds: number("ringingSeconds"),
             takeInChargeSeconds: number("takeInChargeSeconds"), saturationMessage: fields["saturationMessage"] == "true",
             scores: scores, verbatim: fields["verbatim"])
         return (input, problems)
@@ -311,13 +317,12 @@ struct AwardWebController {
         if let ringing = evaluation.ringingSeconds { values["ringingSeconds"] = String(Int(ringing)) }
         if let take = evaluation.takeInChargeSeconds { values["takeInChargeSeconds"] = String(Int(take)) }
         if evaluation.saturationMessage { values["saturationMessage"] = "true" }
-        if let started = evaluation.startedAt {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "Europe/Paris")
-            formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
-            values["startedAt"] = formatter.string(from: started)
-        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        if let started = evaluation.startedAt { values["startedAt"] = formatter.string(from: started) }
+        if let ended = evaluation.endedAt { values["endedAt"] = formatter.string(from: ended) }
         for (criterion, score) in evaluation.scores {
             switch score {
             case .notApplicable: values["score_\(criterion)"] = "NA"
@@ -334,10 +339,17 @@ struct AwardWebController {
         let access = try await access(request)
         let service = service(request)
         let (report, category) = try await service.report(access, company: request.parameters.get("company") ?? "")
+        let definition = try AwardService.decode(EditionDefinition.self, access.record.definitionJSON)
+        let scenarios = try await service.results(access).scored.company(report.companyID)?.scenarios ?? []
         return AwardPages.ReportModel(
             organisation: try request.requireTenant().organisation, editionID: try access.record.requireID(),
             editionName: access.record.name, report: report, category: category,
-            scorecards: try? service.scorecards(access.record), printable: printable)
+            scorecards: try? service.scorecards(access.record),
+            scenarios: scenarios.map { mark in
+                let scenario = definition.scenarios.first { $0.id == mark.scenarioID }
+                return (scenario?.title ?? mark.scenarioID, scenario?.kind, mark.mark, mark.tests)
+            },
+            printable: printable)
     }
 
     @Sendable func report(_ request: Request) async throws -> Response {

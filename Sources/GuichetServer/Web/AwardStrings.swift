@@ -70,6 +70,9 @@ extension Strings {
     static let importCSVLabel = Localized(
         fr: "Fichier CSV des évaluations (format de guichet award score, voir docs/AWARD.md)",
         en: "Evaluations CSV file (the format of guichet award score, see docs/AWARD.md)")
+    static let endedAt = Localized(fr: "Fin (heure de Paris)", en: "End (Paris time)")
+    static let byScenario = Localized(fr: "Par scénario", en: "By scenario")
+    static let frozenScorecards = Localized(fr: "Grilles figées", en: "Frozen scorecards")
     static let tests = Localized(fr: "visites", en: "tests")
     static let rehearsalNote = Localized(
         fr: "Une marque peut répéter le protocole sur elle-même : ses propres clients mystères, ses scénarios.",
@@ -81,6 +84,13 @@ extension Strings {
         case .fieldwork: return Localized(fr: "Terrain en cours", en: "Fieldwork")
         case .closed: return Localized(fr: "Clôturée", en: "Closed")
         case .published: return Localized(fr: "Publiée", en: "Published")
+        }
+    }
+
+    static func scenarioKindName(_ kind: ScenarioKind) -> Localized {
+        switch kind {
+        case .preSale: return Localized(fr: "Avant-vente", en: "Pre-sale")
+        case .afterSale: return Localized(fr: "Après-vente", en: "After-sale")
         }
     }
 
