@@ -6,7 +6,9 @@ import Vapor
 
 /// What the `guichet org|user|token` commands do, as library code the tests also call.
 public enum AccountCommands {
-    public static func createOrganisation(_ app: Application, name: String, kind: OrganisationKind, slug: String?)
+    public static func createOrganisation(
+        _ app: Application, name: String, kind: OrganisationKind, slug: String?
+    )
         async throws -> OrganisationSummary
     {
         let accounts = AccountRepository(database: app.db, passwordCost: app.guichet.configuration.passwordCost)
@@ -56,7 +58,8 @@ public enum AccountCommands {
                 created = true
             }
             try await accounts.grant(role, to: user.requireID(), in: target.requireID())
-            return "\(created ? "Created" : "Updated") \(user.email): \(role.rawValue) of \(target.name) (\(target.slug))"
+            return
+                "\(created ? "Created" : "Updated") \(user.email): \(role.rawValue) of \(target.name) (\(target.slug))"
         }
     }
 

@@ -113,8 +113,9 @@ public struct GuichetConfiguration: Sendable {
         var config = GuichetConfiguration()
         var problems: [String] = []
         for setting in settings {
-            for (source, value) in [("environment", environment[setting.variable]), ("flag", overrides[setting.variable])]
-            {
+            for (source, value) in [
+                ("environment", environment[setting.variable]), ("flag", overrides[setting.variable]),
+            ] {
                 guard let value else { continue }
                 if let problem = setting.apply(&config, value.trimmingCharacters(in: .whitespaces)) {
                     problems.append("\(setting.variable)=\(redacted(setting.variable, value)) (\(source)): \(problem)")

@@ -47,9 +47,11 @@ public enum GuichetApp {
             if let instructions = try await prepare(app) {
                 let base = "http://\(configuration.hostname):\(configuration.port)"
                 // Written unbuffered, so it shows at once even when stdout is a pipe or a file.
-                FileHandle.standardOutput.write(Data((instructions.replacingOccurrences(of: "{base}", with: base) + "\n").utf8))
+                FileHandle.standardOutput.write(
+                    Data((instructions.replacingOccurrences(of: "{base}", with: base) + "\n").utf8))
             }
-            app.logger.notice("Guichet \(Guichet.version) on \(configuration.database.kind.rawValue): \(configuration.database)")
+            app.logger.notice(
+                "Guichet \(Guichet.version) on \(configuration.database.kind.rawValue): \(configuration.database)")
             try await app.execute()
         } catch {
             try? await app.asyncShutdown()

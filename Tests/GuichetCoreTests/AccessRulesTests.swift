@@ -19,13 +19,15 @@ struct AccessRulesTests {
 
 @Suite("Language negotiation")
 struct LanguageTests {
-    @Test("Accept-Language picks the preferred supported language, honouring q-values", arguments: [
-        ("fr-FR,fr;q=0.9,en;q=0.8", Language.fr),
-        ("en-GB,en;q=0.9", .en),
-        ("de-DE,de;q=0.9,en;q=0.5,fr;q=0.4", .en),
-        ("fr;q=0.2,en;q=0.8", .en),
-        ("en;q=0,fr", .fr),
-    ])
+    @Test(
+        "Accept-Language picks the preferred supported language, honouring q-values",
+        arguments: [
+            ("fr-FR,fr;q=0.9,en;q=0.8", Language.fr),
+            ("en-GB,en;q=0.9", .en),
+            ("de-DE,de;q=0.9,en;q=0.5,fr;q=0.4", .en),
+            ("fr;q=0.2,en;q=0.8", .en),
+            ("en;q=0,fr", .fr),
+        ])
     func negotiation(header: String, expected: Language) {
         #expect(Language.preferred(acceptLanguage: header) == expected)
     }
@@ -39,11 +41,13 @@ struct LanguageTests {
 
 @Suite("Input rules")
 struct InputRulesTests {
-    @Test("Slugs fold accents and punctuation", arguments: [
-        ("Électricité de France", "electricite-de-france"),
-        ("  Maison   Lumière!! ", "maison-lumiere"),
-        ("L'Oréal & Co.", "l-oreal-co"),
-    ])
+    @Test(
+        "Slugs fold accents and punctuation",
+        arguments: [
+            ("Électricité de France", "electricite-de-france"),
+            ("  Maison   Lumière!! ", "maison-lumiere"),
+            ("L'Oréal & Co.", "l-oreal-co"),
+        ])
     func slugs(name: String, slug: String) {
         #expect(InputRules.slug(name) == slug)
     }

@@ -1,10 +1,11 @@
 import Foundation
 import GuichetCore
-@testable import GuichetServer
 import GuichetStore
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetServer
 
 @Suite("Roles and tenant isolation")
 struct AccessTests {
@@ -21,13 +22,15 @@ struct AccessTests {
             let tenantRoutes = app.routes.all.filter { $0.path.contains(.parameter("org")) }
             #expect(tenantRoutes.count >= 5)
             for route in tenantRoutes {
-                let path = "/" + route.path.map { component -> String in
-                    switch component {
-                    case .parameter("org"): return "brand-b"
-                    case .parameter: return (try? bMembership.requireID().uuidString) ?? "x"
-                    default: return component.description
-                    }
-                }.joined(separator: "/")
+                let path =
+                    "/"
+                    + route.path.map { component -> String in
+                        switch component {
+                        case .parameter("org"): return "brand-b"
+                        case .parameter: return (try? bMembership.requireID().uuidString) ?? "x"
+                        default: return component.description
+                        }
+                    }.joined(separator: "/")
                 let isAPI = route.path.first == "api"
                 let response: TestingHTTPResponse
                 if isAPI {
@@ -65,7 +68,9 @@ struct AccessTests {
             let admin = APIClient(app: app, token: try await Fixtures.token(app, "admin-a@test.fr"))
             let created = try await admin.send(
                 .POST, "/api/v1/orgs/brand-a/members",
-                json: #"{"email": "new-agent@test.fr", "role": "agent", "password": "a long password", "displayName": "Nouvel Agent"}"#)
+                json:
+                    #"{"email": "new-agent@test.fr", "role": "agent", "password": "a long password", "displayName": "Nouvel Agent"}"#
+            )
             #expect(created.status == .created)
             let browser = Browser(app)
             #expect(try await browser.signIn("new-agent@test.fr", "a long password").status == .seeOther)
@@ -84,7 +89,8 @@ struct AccessTests {
             try await Fixtures.seedTenants(app)
             let admin = APIClient(app: app, token: try await Fixtures.token(app, "admin-a@test.fr"))
             let members = try JSONDecoder().decode(
-                [[String: String?]].self, from: Data(try await admin.get("/api/v1/orgs/brand-a/members").body.readableBytesView))
+                [[String: String?]].self,
+                from: Data(try await admin.get("/api/v1/orgs/brand-a/members").body.readableBytesView))
             let adminID = try #require(members.first { $0["role"] == "admin" }?["id"] ?? nil)
             let response = try await admin.send(.DELETE, "/api/v1/orgs/brand-a/members/\(adminID)")
             #expect(response.status == .unprocessableEntity)

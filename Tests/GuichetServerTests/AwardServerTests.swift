@@ -1,11 +1,12 @@
 import Fluent
 import Foundation
 import GuichetCore
-@testable import GuichetServer
 import GuichetStore
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetServer
 
 /// An organiser running a small edition, brands reading their results, shoppers recording tests.
 enum AwardFixtures {
@@ -31,14 +32,18 @@ enum AwardFixtures {
         let tenants = try await Fixtures.seedTenants(app)
         let accounts = AccountRepository(database: app.db, passwordCost: 4)
         let organiser = try await accounts.createOrganisation(name: "Award Org", kind: .organiser, slug: "award-org")
-        for (email, role) in [("organiser@test.fr", Role.admin), ("shopper@test.fr", .shopper), ("other-shopper@test.fr", .shopper)] {
+        for (email, role) in [
+            ("organiser@test.fr", Role.admin), ("shopper@test.fr", .shopper), ("other-shopper@test.fr", .shopper),
+        ] {
             let user = try await accounts.createUser(email: email, displayName: email, password: Fixtures.password)
             try await accounts.grant(role, to: user.requireID(), in: organiser.requireID())
         }
         let api = APIClient(app: app, token: try await Fixtures.token(app, "organiser@test.fr"))
         let body = String(decoding: try definition().json(), as: UTF8.self)
         let created = try await api.send(.POST, "/api/v1/orgs/award-org/award/editions", json: body)
-        guard created.status == .created else { throw TestSetupError("create edition: \(created.status) \(created.body.string)") }
+        guard created.status == .created else {
+            throw TestSetupError("create edition: \(created.status) \(created.body.string)")
+        }
         let id = try JSONDecoder().decode([String: String].self, from: Data(created.body.readableBytesView))["id"]
             .flatMap(UUID.init(uuidString:))
         return World(organiser: organiser, brandA: tenants.brandA, brandB: tenants.brandB, editionID: try #require(id))
@@ -47,21 +52,25 @@ enum AwardFixtures {
 
 @Suite("Award on the server")
 struct AwardServerTests {
-    @Test("An edition goes draft → fieldwork (plan of 225 tests per company) → closed → published",
-          arguments: TestDatabase.available)
+    @Test(
+        "An edition goes draft → fieldwork (plan of 225 tests per company) → closed → published",
+        arguments: TestDatabase.available)
     func lifecycle(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             let world = try await AwardFixtures.seed(app)
             let api = APIClient(app: app, token: try await Fixtures.token(app, "organiser@test.fr"))
             let base = "/api/v1/orgs/award-org/award/editions/\(world.editionID)"
-            #expect(try await api.send(.POST, "\(base)/advance", json: #"{"seed": 7}"#).body.string.contains("fieldwork"))
-            let plan = try JSONDecoder.iso.decode([PlannedTestDTO].self, from: Data(try await api.get("\(base)/plan").body.readableBytesView))
+            #expect(
+                try await api.send(.POST, "\(base)/advance", json: #"{"seed": 7}"#).body.string.contains("fieldwork"))
+            let plan = try JSONDecoder.iso.decode(
+                [PlannedTestDTO].self, from: Data(try await api.get("\(base)/plan").body.readableBytesView))
             #expect(plan.count == 4 * 225)
             #expect(plan.filter { $0.companyID == plan[0].companyID && $0.channel == .phone }.count == 140)
 
             // The shopper sees only their own tests.
             let shopper = APIClient(app: app, token: try await Fixtures.token(app, "shopper@test.fr"))
-            let own = try JSONDecoder.iso.decode([PlannedTestDTO].self, from: Data(try await shopper.get("\(base)/plan").body.readableBytesView))
+            let own = try JSONDecoder.iso.decode(
+                [PlannedTestDTO].self, from: Data(try await shopper.get("\(base)/plan").body.readableBytesView))
             #expect(!own.isEmpty && own.count < plan.count)
             #expect(own.allSatisfy { $0.shopperID == "shopper@test.fr" })
 
@@ -79,12 +88,14 @@ struct AwardServerTests {
             let base = "/api/v1/orgs/award-org/award/editions/\(world.editionID)"
             _ = try await organiser.send(.POST, "\(base)/advance")
             let shopper = APIClient(app: app, token: try await Fixtures.token(app, "shopper@test.fr"))
-            let own = try JSONDecoder.iso.decode([PlannedTestDTO].self, from: Data(try await shopper.get("\(base)/plan").body.readableBytesView))
+            let own = try JSONDecoder.iso.decode(
+                [PlannedTestDTO].self, from: Data(try await shopper.get("\(base)/plan").body.readableBytesView))
             let phone = try #require(own.first { $0.channel == .phone })
             let card = try #require(try ScorecardSet.bundled()[.phone])
             // Full marks on every criterion: 20/20.
             let scores = card.criteria.map { "\"\($0.id)\": \($0.maxPoints)" }.joined(separator: ", ")
-            let body = #"{"ringingSeconds": 12, "takeInChargeSeconds": 30, "scores": {\#(scores)}, "verbatim": "Très bien"}"#
+            let body =
+                #"{"ringingSeconds": 12, "takeInChargeSeconds": 30, "scores": {\#(scores)}, "verbatim": "Très bien"}"#
             let path = "\(base)/tests/\(phone.id)/evaluation"
             let first = try await shopper.send(.PUT, path, json: body)
             #expect(first.status == .created)
@@ -103,7 +114,10 @@ struct AwardServerTests {
             #expect(audits[0].afterJSON.contains("\"ringingSeconds\":75"))
 
             let outOfScale = try await shopper.send(
-                .PUT, path, json: body.replacingOccurrences(of: "\"\(card.criteria[0].id)\": \(card.criteria[0].maxPoints)", with: "\"\(card.criteria[0].id)\": 99"))
+                .PUT, path,
+                json: body.replacingOccurrences(
+                    of: "\"\(card.criteria[0].id)\": \(card.criteria[0].maxPoints)",
+                    with: "\"\(card.criteria[0].id)\": 99"))
             #expect(outOfScale.status == .unprocessableEntity)
             let problem = try JSONDecoder().decode(ProblemDetails.self, from: Data(outOfScale.body.readableBytesView))
             #expect(problem.errors?.map(\.pointer) == ["/scores/\(card.criteria[0].id)"])
@@ -111,9 +125,11 @@ struct AwardServerTests {
             #expect(negative.status == .unprocessableEntity)
 
             // Someone else's test is not theirs to evaluate.
-            let others = try JSONDecoder.iso.decode([PlannedTestDTO].self, from: Data(try await organiser.get("\(base)/plan").body.readableBytesView))
+            let others = try JSONDecoder.iso.decode(
+                [PlannedTestDTO].self, from: Data(try await organiser.get("\(base)/plan").body.readableBytesView))
             let notMine = try #require(others.first { $0.shopperID != "shopper@test.fr" })
-            #expect(try await shopper.send(.PUT, "\(base)/tests/\(notMine.id)/evaluation", json: body).status == .notFound)
+            #expect(
+                try await shopper.send(.PUT, "\(base)/tests/\(notMine.id)/evaluation", json: body).status == .notFound)
 
             // Closed editions take no more evaluations.
             _ = try await organiser.send(.POST, "\(base)/advance")
@@ -121,8 +137,9 @@ struct AwardServerTests {
         }
     }
 
-    @Test("Before publication a brand sees nothing; after, its own report and its category's ranking only",
-          arguments: TestDatabase.available)
+    @Test(
+        "Before publication a brand sees nothing; after, its own report and its category's ranking only",
+        arguments: TestDatabase.available)
     func confidentiality(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             let world = try await AwardFixtures.seed(app)
@@ -169,7 +186,8 @@ struct AwardServerTests {
             // A brand that took no part sees nothing.
             let brandBOutsider = Browser(app)
             try await brandBOutsider.signIn("provider-admin@test.fr")
-            #expect(try await brandBOutsider.get("/orgs/provider-p/award/editions/\(world.editionID)").status == .notFound)
+            #expect(
+                try await brandBOutsider.get("/orgs/provider-p/award/editions/\(world.editionID)").status == .notFound)
         }
     }
 
@@ -189,7 +207,9 @@ struct AwardServerTests {
             let formPath = "/orgs/award-org/award/editions/\(world.editionID)/tests/\(testID)/evaluation"
             let form = try await browser.get(formPath)
             #expect(form.status == .ok)
-            let names = form.body.string.components(separatedBy: "name=\"score_").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            let names = form.body.string.components(separatedBy: "name=\"score_").dropFirst().map {
+                String($0.prefix { $0 != "\"" })
+            }
             #expect(!names.isEmpty)
             var fields: [String: String] = ["ringingSeconds": "abc", "verbatim": "Accueil <b>chaleureux</b>"]
             for name in names { fields["score_\(name)"] = "0" }  // 0 is on every scale
@@ -199,7 +219,9 @@ struct AwardServerTests {
             fields["ringingSeconds"] = "10"
             fields["takeInChargeSeconds"] = "20"
             let saved = try await browser.post(formPath, fields)
-            #expect(saved.status == .seeOther, "\(saved.body.string.components(separatedBy: "form-errors").last?.prefix(600) ?? "")")
+            #expect(
+                saved.status == .seeOther,
+                "\(saved.body.string.components(separatedBy: "form-errors").last?.prefix(600) ?? "")")
             #expect(try await AwardEvaluationRecord.query(on: app.db).count() == 1)
             let reopened = try await browser.get(formPath)
             #expect(reopened.body.string.contains("Accueil &lt;b&gt;chaleureux&lt;/b&gt;"))
@@ -214,9 +236,11 @@ struct AwardServerTests {
             let list = try await brand.get("/orgs/maison-lumiere/award")
             #expect(list.body.string.contains("Élu Service Client de l&#39;Année 2018"))
             #expect(!list.body.string.contains("2019"), "the 2019 edition is not published")
-            let record = try #require(try await AwardEditionRecord.query(on: app.db).filter(\.$code == DemoAward.publishedCode).first())
+            let record = try #require(
+                try await AwardEditionRecord.query(on: app.db).filter(\.$code == DemoAward.publishedCode).first())
             #expect(record.state == .published)
-            let report = try await brand.get("/orgs/maison-lumiere/award/editions/\(record.requireID())/companies/primeur-express")
+            let report = try await brand.get(
+                "/orgs/maison-lumiere/award/editions/\(record.requireID())/companies/primeur-express")
             #expect(report.status == .ok)
             #expect(report.body.string.contains("Maison Lumière"))
             #expect(report.body.string.contains("Axes de progrès"))
@@ -247,8 +271,9 @@ extension JSONDecoder {
 
 @Suite("Award report as PDF")
 struct AwardPDFTests {
-    @Test("The company report prints to a PDF through headless Chromium",
-          .enabled(if: PDFPrinter.chromium != nil, "needs Chromium"))
+    @Test(
+        "The company report prints to a PDF through headless Chromium",
+        .enabled(if: PDFPrinter.chromium != nil, "needs Chromium"))
     func pdf() async throws {
         try await withTestApp(configure: { $0.demo = true }) { app in
             let brand = Browser(app)
@@ -267,8 +292,9 @@ struct AwardPDFTests {
 
 @Suite("Award evaluations import")
 struct AwardImportTests {
-    @Test("The CSV that guichet award score reads imports into the server, all or nothing",
-          arguments: TestDatabase.available)
+    @Test(
+        "The CSV that guichet award score reads imports into the server, all or nothing",
+        arguments: TestDatabase.available)
     func importCSV(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             let world = try await AwardFixtures.seed(app)
@@ -302,7 +328,9 @@ struct AwardImportTests {
 
             // A shopper may not import.
             let shopper = APIClient(app: app, token: try await Fixtures.token(app, "shopper@test.fr"))
-            #expect(try await shopper.send(.POST, "\(base)/evaluations.csv", json: csv, headers: headers).status == .forbidden)
+            #expect(
+                try await shopper.send(.POST, "\(base)/evaluations.csv", json: csv, headers: headers).status
+                    == .forbidden)
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import GuichetServer
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetServer
 
 @Suite("Errors")
 struct ErrorTests {
@@ -11,8 +12,9 @@ struct ErrorTests {
         return try JSONDecoder().decode(ProblemDetails.self, from: Data(response.body.readableBytesView))
     }
 
-    @Test("Malformed JSON, wrong types, missing fields and oversized bodies are 4xx problems saying where",
-          arguments: TestDatabase.available)
+    @Test(
+        "Malformed JSON, wrong types, missing fields and oversized bodies are 4xx problems saying where",
+        arguments: TestDatabase.available)
     func badBodies(database: TestDatabase) async throws {
         try await withTestApp(database, configure: { $0.maxBodyBytes = 4096 }) { app in
             try await Fixtures.seedTenants(app)
@@ -90,7 +92,8 @@ struct ErrorTests {
             ]
             for (method, path, body) in attempts {
                 let response = try await api.send(method, path, json: body)
-                #expect(response.status.code >= 400 && response.status.code < 500, "\(method) \(path) → \(response.status)")
+                #expect(
+                    response.status.code >= 400 && response.status.code < 500, "\(method) \(path) → \(response.status)")
                 #expect(!response.body.string.contains("Swift"), "\(path) leaked internals")
             }
         }

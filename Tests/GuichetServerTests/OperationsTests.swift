@@ -1,10 +1,11 @@
 import Foundation
 import GuichetCore
-@testable import GuichetServer
 import GuichetStore
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetServer
 
 @Suite("Operational endpoints")
 struct OperationsTests {
@@ -45,7 +46,9 @@ struct OperationsTests {
             #expect(text.contains(#"route="/api/v1/orgs/:org",status="401""#))
             #expect(text.contains(#"route="unmatched",status="404""#))
             #expect(text.contains("# TYPE guichet_http_request_duration_seconds histogram"))
-            #expect(text.contains(#"guichet_http_request_duration_seconds_bucket{method="GET",route="/health",status="200",le="#))
+            #expect(
+                text.contains(
+                    #"guichet_http_request_duration_seconds_bucket{method="GET",route="/health",status="200",le="#))
             #expect(!text.contains("/no/such/page"), "raw paths must never become labels")
         }
     }
@@ -70,7 +73,10 @@ struct OperationsTests {
                 app.routes.all.filter(OpenAPIDocument.isDocumented).map {
                     "\($0.method.rawValue) \(OpenAPIDocument.openAPIPath($0.path))"
                 })
-            #expect(documented == routes, "in routes only: \(routes.subtracting(documented)); in document only: \(documented.subtracting(routes))")
+            #expect(
+                documented == routes,
+                "in routes only: \(routes.subtracting(documented)); in document only: \(documented.subtracting(routes))"
+            )
             #expect(routes.contains("GET /api/v1/orgs/{org}/members"))
             #expect(routes.contains("GET /health"))
         }
@@ -123,7 +129,9 @@ struct ConfigurationTests {
         } catch {
             #expect(error.problems.count == 5)
             let text = error.description
-            for variable in ["GUICHET_PORT", "DATABASE_URL", "GUICHET_BCRYPT_COST", "LOG_LEVEL", "GUICHET_MAX_BODY_BYTES"] {
+            for variable in [
+                "GUICHET_PORT", "DATABASE_URL", "GUICHET_BCRYPT_COST", "LOG_LEVEL", "GUICHET_MAX_BODY_BYTES",
+            ] {
                 #expect(text.contains(variable))
             }
             #expect(!text.contains("hunter2"))

@@ -1,20 +1,23 @@
 import Fluent
 import Foundation
 import GuichetCore
-@testable import GuichetServer
 import GuichetStore
 import Testing
 import Vapor
 import VaporTesting
 
+@testable import GuichetServer
+
 @Suite("Store: accounts, sessions, migrations")
 struct StoreTests {
-    @Test("Emails are unique whatever their case; bad emails and short passwords are refused together",
-          arguments: TestDatabase.available)
+    @Test(
+        "Emails are unique whatever their case; bad emails and short passwords are refused together",
+        arguments: TestDatabase.available)
     func users(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             let accounts = AccountRepository(database: app.db, passwordCost: 4)
-            let user = try await accounts.createUser(email: " Lea@Example.FR", displayName: "Léa", password: Fixtures.password)
+            let user = try await accounts.createUser(
+                email: " Lea@Example.FR", displayName: "Léa", password: Fixtures.password)
             #expect(user.email == "lea@example.fr")
             #expect(user.passwordHash.hasPrefix("$2"))
             await #expect(throws: ValidationFailure.self) {
@@ -64,15 +67,17 @@ struct StoreTests {
             let repository = SessionRepository(database: app.db)
             let now = Date()
             let (_, live) = try await repository.create(userID: nil, language: "en", lifetime: 3600, now: now)
-            let (_, old) = try await repository.create(userID: nil, language: nil, lifetime: 60, now: now.addingTimeInterval(-120))
+            let (_, old) = try await repository.create(
+                userID: nil, language: nil, lifetime: 60, now: now.addingTimeInterval(-120))
             #expect(try await repository.find(secret: live, now: now)?.language == "en")
             #expect(try await repository.find(secret: old, now: now) == nil)
             #expect(try await repository.purgeExpired(now: now) == 1)
         }
     }
 
-    @Test("Migrating twice changes nothing; the demo loads once whatever the number of starts",
-          arguments: TestDatabase.available)
+    @Test(
+        "Migrating twice changes nothing; the demo loads once whatever the number of starts",
+        arguments: TestDatabase.available)
     func idempotentStart(database: TestDatabase) async throws {
         try await withTestApp(database, configure: { $0.demo = true }) { app in
             let users = try await User.query(on: app.db).count()
@@ -116,8 +121,9 @@ struct AccountCommandTests {
 
 @Suite("Several instances on one PostgreSQL")
 struct MultiInstanceTests {
-    @Test("Two instances see each other's writes and share sessions",
-          .enabled(if: TestDatabase.postgresURL != nil, "needs DATABASE_URL"))
+    @Test(
+        "Two instances see each other's writes and share sessions",
+        .enabled(if: TestDatabase.postgresURL != nil, "needs DATABASE_URL"))
     func twoInstances() async throws {
         try await withTestApp(.postgres) { first in
             try await Fixtures.seedTenants(first)

@@ -1,9 +1,10 @@
 import Foundation
-@testable import GuichetServer
 import GuichetStore
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetServer
 
 @Suite("Web sign-in, sessions and language")
 struct WebSignInTests {
@@ -25,8 +26,9 @@ struct WebSignInTests {
         }
     }
 
-    @Test("Signing in rotates the session and lands on the home page; signing out ends it",
-          arguments: TestDatabase.available)
+    @Test(
+        "Signing in rotates the session and lands on the home page; signing out ends it",
+        arguments: TestDatabase.available)
     func signInAndOut(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             try await Fixtures.seedTenants(app)
@@ -74,7 +76,8 @@ struct WebSignInTests {
             let browser = Browser(app)
             for _ in 0..<3 {
                 try await browser.get("/login")
-                let wrong = try await browser.post("/login", ["email": "admin-a@test.fr", "password": "nope nope nope"])
+                let wrong = try await browser.post(
+                    "/login", ["email": "admin-a@test.fr", "password": "nope nope nope"])
                 #expect(wrong.status == .unauthorized)
                 #expect(wrong.body.string.contains("Adresse e-mail ou mot de passe incorrect"))
             }
@@ -98,7 +101,8 @@ struct WebSignInTests {
             let forged = try await browser.post("/account/tokens", ["name": "forged"], csrf: "not-the-token")
             #expect(forged.status == .forbidden)
             let tokens = try await TokenRepository(database: app.db).tokens(
-                of: try #require(try await AccountRepository(database: app.db).user(email: "admin-a@test.fr")).requireID())
+                of: try #require(try await AccountRepository(database: app.db).user(email: "admin-a@test.fr"))
+                    .requireID())
             #expect(tokens.isEmpty)
             #expect(try await browser.post("/account/tokens", ["name": "real"]).status == .created)
         }

@@ -88,7 +88,8 @@ public struct EditionDefinition: Codable, Sendable, Hashable {
                 problems.append(
                     .init(
                         pointer: "/categories/\(index)",
-                        detail: "\(count) scenarios; the protocol needs \(allowed.lowerBound) to \(allowed.upperBound)"))
+                        detail: "\(count) scenarios; the protocol needs \(allowed.lowerBound) to \(allowed.upperBound)")
+                )
             }
         }
         if shoppers.isEmpty { problems.append(.init(pointer: "/shoppers", detail: "at least one shopper")) }
@@ -145,7 +146,8 @@ public enum DecodingProblem {
         case .typeMismatch(let type, let context):
             return FieldProblem(pointer: pointer(context.codingPath), detail: "expected \(jsonTypeName(type))")
         case .valueNotFound(let type, let context):
-            return FieldProblem(pointer: pointer(context.codingPath), detail: "expected \(jsonTypeName(type)), got null")
+            return FieldProblem(
+                pointer: pointer(context.codingPath), detail: "expected \(jsonTypeName(type)), got null")
         @unknown default:
             return FieldProblem(pointer: "/", detail: "unreadable")
         }

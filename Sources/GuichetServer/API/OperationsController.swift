@@ -8,8 +8,9 @@ struct OperationsController {
     func register(_ routes: any RoutesBuilder, api: any RoutesBuilder) {
         routes.endpoint(
             .GET, "health", access: .everyone, audience: .api,
-            doc: .init(summary: "Liveness and database reachability (503 when the database is down)",
-                       tag: "Operations", response: HealthDTO.schema),
+            doc: .init(
+                summary: "Liveness and database reachability (503 when the database is down)",
+                tag: "Operations", response: HealthDTO.schema),
             use: health)
         routes.endpoint(.GET, "metrics", access: .everyone, audience: .api, use: metrics)
         api.endpoint(

@@ -16,26 +16,30 @@ struct AwardController {
         let award = api.grouped("orgs", ":org", "award")
         award.endpoint(
             .GET, "editions", access: Self.readers, audience: .api,
-            doc: .init(summary: "Editions the organisation runs or took part in (published)", tag: "Award",
-                       response: Schema.array(EditionDTO.schema)),
+            doc: .init(
+                summary: "Editions the organisation runs or took part in (published)", tag: "Award",
+                response: Schema.array(EditionDTO.schema)),
             use: list)
         award.endpoint(
             .POST, "editions", access: Self.managers, audience: .api,
-            doc: .init(summary: "Create a draft edition from its definition", tag: "Award",
-                       request: EditionDefinition.schema, response: EditionDTO.schema, successStatus: 201),
+            doc: .init(
+                summary: "Create a draft edition from its definition", tag: "Award",
+                request: EditionDefinition.schema, response: EditionDTO.schema, successStatus: 201),
             use: create)
         award.endpoint(
             .GET, "editions", ":edition", access: Self.readers, audience: .api,
             doc: .init(summary: "One edition", tag: "Award", response: EditionDTO.schema), use: show)
         award.endpoint(
             .POST, "editions", ":edition", "advance", access: Self.managers, audience: .api,
-            doc: .init(summary: "Move to the next state (fieldwork draws the plan; publishing fixes results)",
-                       tag: "Award", request: AdvanceRequest.schema, response: EditionDTO.schema),
+            doc: .init(
+                summary: "Move to the next state (fieldwork draws the plan; publishing fixes results)",
+                tag: "Award", request: AdvanceRequest.schema, response: EditionDTO.schema),
             use: advance)
         award.endpoint(
             .GET, "editions", ":edition", "plan", access: Self.readers, audience: .api,
-            doc: .init(summary: "Planned tests: all for the organiser, a shopper's own otherwise", tag: "Award",
-                       response: Schema.array(PlannedTestDTO.schema)),
+            doc: .init(
+                summary: "Planned tests: all for the organiser, a shopper's own otherwise", tag: "Award",
+                response: Schema.array(PlannedTestDTO.schema)),
             use: plan)
         award.endpoint(
             .GET, "editions", ":edition", "tests", ":test", "evaluation", access: Self.evaluators, audience: .api,
@@ -43,19 +47,22 @@ struct AwardController {
             use: evaluation)
         award.endpoint(
             .PUT, "editions", ":edition", "tests", ":test", "evaluation", access: Self.evaluators, audience: .api,
-            doc: .init(summary: "Record or correct the evaluation of one test (idempotent; corrections audited)",
-                       tag: "Award", request: EvaluationInput.schema, response: EvaluationDTO.schema),
+            doc: .init(
+                summary: "Record or correct the evaluation of one test (idempotent; corrections audited)",
+                tag: "Award", request: EvaluationInput.schema, response: EvaluationDTO.schema),
             use: submit)
         award.endpoint(
             .POST, "editions", ":edition", "evaluations.csv", access: Self.managers, audience: .api,
-            doc: .init(summary: "Import evaluations from the CSV format of `guichet award score` (all or nothing)",
-                       tag: "Award", request: ["type": "string", "description": "text/csv body"],
-                       response: ImportResultDTO.schema),
+            doc: .init(
+                summary: "Import evaluations from the CSV format of `guichet award score` (all or nothing)",
+                tag: "Award", request: ["type": "string", "description": "text/csv body"],
+                response: ImportResultDTO.schema),
             use: importCSV)
         award.endpoint(
             .GET, "editions", ":edition", "results", access: Self.readers, audience: .api,
-            doc: .init(summary: "Category results and the reports the caller may read", tag: "Award",
-                       response: ResultsDTO.schema),
+            doc: .init(
+                summary: "Category results and the reports the caller may read", tag: "Award",
+                response: ResultsDTO.schema),
             use: results)
     }
 
@@ -75,10 +82,12 @@ struct AwardController {
     @Sendable func create(_ request: Request) async throws -> Response {
         let definition: EditionDefinition
         do {
-            definition = try AwardJSON.decoder.decode(EditionDefinition.self, from: Data(request.body.data.map { Data(buffer: $0) } ?? Data()))
+            definition = try AwardJSON.decoder.decode(
+                EditionDefinition.self, from: Data(request.body.data.map { Data(buffer: $0) } ?? Data()))
         } catch let error as DecodingError {
-            throw AppError(.unprocessableEntity, title: "Validation failed", detail: "invalid edition definition",
-                           problems: [DecodingProblem.describe(error)])
+            throw AppError(
+                .unprocessableEntity, title: "Validation failed", detail: "invalid edition definition",
+                problems: [DecodingProblem.describe(error)])
         }
         let record = try await service(request).create(definition, tenant: request.requireTenant())
         let response = Response(status: .created)
@@ -106,7 +115,8 @@ struct AwardController {
             try await AwardEvaluationRecord.query(on: request.db)
                 .filter(\.$edition.$id == access.record.requireID()).all().map(\.testCode))
         return try tests.map {
-            PlannedTestDTO(try AwardService.decode(MysteryTest.self, $0.testJSON), evaluated: evaluated.contains($0.code))
+            PlannedTestDTO(
+                try AwardService.decode(MysteryTest.self, $0.testJSON), evaluated: evaluated.contains($0.code))
         }
     }
 
@@ -123,7 +133,8 @@ struct AwardController {
         let access = try await access(request)
         let service = service(request)
         let userID = try request.requirePrincipal().userID
-        let test = try await service.testForEvaluation(access, code: request.parameters.get("test") ?? "", userID: userID)
+        let test = try await service.testForEvaluation(
+            access, code: request.parameters.get("test") ?? "", userID: userID)
         let input = try request.content.decode(EvaluationInput.self)
         let (record, created, _) = try await service.submit(input, for: test, edition: access.record, userID: userID)
         let response = Response(status: created ? .created : .ok)
@@ -131,13 +142,17 @@ struct AwardController {
         return response
     }
 
-    private func dto(_ record: AwardEvaluationRecord, access: EditionAccess, service: AwardService) async throws
+    private func dto(
+        _ record: AwardEvaluationRecord, access: EditionAccess, service: AwardService
+    ) async throws
         -> EvaluationDTO
     {
         let evaluation = try AwardService.decode(Evaluation.self, record.evaluationJSON)
         let definition = try AwardService.decode(EditionDefinition.self, access.record.definitionJSON)
-        let mark = try? AwardScoring(settings: definition.edition.settings, scorecards: service.scorecards(access.record))
-            .markTest(evaluation)
+        let mark = try? AwardScoring(
+            settings: definition.edition.settings, scorecards: service.scorecards(access.record)
+        )
+        .markTest(evaluation)
         return EvaluationDTO(
             testID: record.testCode, evaluation: evaluation, mark: mark, submittedAt: record.createdAt,
             updatedAt: record.updatedAt, edits: try await service.audits(of: record).count)
@@ -151,7 +166,8 @@ struct AwardController {
         guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else {
             throw AppError(.badRequest, detail: "the file is not UTF-8 text")
         }
-        let counts = try await service(request).importCSV(text, edition: access, userID: request.requirePrincipal().userID)
+        let counts = try await service(request).importCSV(
+            text, edition: access, userID: request.requirePrincipal().userID)
         return ImportResultDTO(created: counts.created, changed: counts.changed, unchanged: counts.unchanged)
     }
 

@@ -67,7 +67,8 @@ struct PlannedTestDTO: Content, DocumentedSchema {
         Schema.object(
             [
                 "id": Schema.string, "companyID": Schema.string, "categoryID": Schema.string,
-                "channel": Schema.enumeration(GuichetCore.Channel.allCases.map(\.rawValue)), "scenarioID": Schema.string,
+                "channel": Schema.enumeration(GuichetCore.Channel.allCases.map(\.rawValue)),
+                "scenarioID": Schema.string,
                 "kind": Schema.enumeration(ScenarioKind.allCases.map(\.rawValue)),
                 "device": Schema.nullable(Schema.string), "scheduledAt": Schema.dateTime, "localTime": Schema.string,
                 "shopperID": Schema.nullable(Schema.string), "evaluated": Schema.boolean,

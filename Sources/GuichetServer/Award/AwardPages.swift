@@ -33,7 +33,11 @@ enum AwardPages {
             element("h1") { context.t(Strings.award) }
             element("p", .class("muted")) { model.organisation.name }
             if model.isShopper {
-                element("p") { element("a", .href("\(base(org))/assignments"), .id("my-assignments")) { context.t(Strings.myAssignments) } }
+                element("p") {
+                    element("a", .href("\(base(org))/assignments"), .id("my-assignments")) {
+                        context.t(Strings.myAssignments)
+                    }
+                }
             }
             element("section", .class("card")) {
                 element("h2") { context.t(Strings.editions) }
@@ -48,7 +52,9 @@ enum AwardPages {
             if model.canCreate {
                 element("section", .class("card")) {
                     element("h2") { context.t(Strings.createEdition) }
-                    if model.organisation.kind == .brand { element("p", .class("muted")) { context.t(Strings.rehearsalNote) } }
+                    if model.organisation.kind == .brand {
+                        element("p", .class("muted")) { context.t(Strings.rehearsalNote) }
+                    }
                     if let error = model.error { element("p", .class("alert"), .role("alert")) { error } }
                     element("form", .method("post"), .action("\(base(org))/editions")) {
                         Layout.csrfField(context)
@@ -66,12 +72,7 @@ enum AwardPages {
     private static func editionTable(_ rows: [EditionsModel.Row], org: String, _ context: PageContext) -> Markup {
         if rows.isEmpty { return element("p") { context.t(Strings.noEdition) } }
         return element("table") {
-            element("thead") {
-                element("tr") {
-                    element("th", .init("scope", "col")) { context.t(Strings.name) }
-                    element("th", .init("scope", "col")) { context.t(Strings.state) }
-                }
-            }
+            Layout.tableHead(context, [Strings.name, Strings.state])
             element("tbody") {
                 for row in rows {
                     element("tr") {
@@ -116,7 +117,8 @@ enum AwardPages {
             if !model.frozen.isEmpty {
                 element("p", .class("muted"), .id("frozen-scorecards")) {
                     context.t(Strings.frozenScorecards) + " : "
-                        + model.frozen.map { "\($0.id) v\($0.version) (\($0.sha256.prefix(8)))" }.joined(separator: ", ")
+                        + model.frozen.map { "\($0.id) v\($0.version) (\($0.sha256.prefix(8)))" }.joined(
+                            separator: ", ")
                 }
             }
             if model.canManage, model.state.next != nil {
@@ -127,10 +129,14 @@ enum AwardPages {
                     }
                 }
             }
-            if let notice = model.notice { element("p", .class("notice"), .role("status"), .id("import-notice")) { notice } }
+            if let notice = model.notice {
+                element("p", .class("notice"), .role("status"), .id("import-notice")) { notice }
+            }
             if !model.importProblems.isEmpty {
                 element("div", .class("alert"), .role("alert"), .id("import-errors")) {
-                    element("ul") { for p in model.importProblems.prefix(50) { element("li") { "\(p.pointer) : \(p.detail)" } } }
+                    element("ul") {
+                        for p in model.importProblems.prefix(50) { element("li") { "\(p.pointer) : \(p.detail)" } }
+                    }
                 }
             }
             if model.canManage, model.state == .fieldwork {
@@ -148,11 +154,14 @@ enum AwardPages {
                 element("section", .class("card")) {
                     element("h2") { context.t(Strings.plan) }
                     element("p") {
-                        model.testCounts.map { "\(context.t(Strings.channelName($0.0))) : \($0.1)" }.joined(separator: " · ")
+                        model.testCounts.map { "\(context.t(Strings.channelName($0.0))) : \($0.1)" }.joined(
+                            separator: " · ")
                             + " — \(context.t(Strings.evaluated)) : \(model.evaluatedCount)"
                     }
                     element("p") {
-                        element("a", .href("\(path)/plan")) { model.canReadEverything ? context.t(Strings.plan) : context.t(Strings.myAssignments) }
+                        element("a", .href("\(path)/plan")) {
+                            model.canReadEverything ? context.t(Strings.plan) : context.t(Strings.myAssignments)
+                        }
                         if model.canReadEverything {
                             " · "
                             element("a", .href("\(path)/plan.csv")) { context.t(Strings.exportPlan) }
@@ -167,7 +176,9 @@ enum AwardPages {
                     element("h2", .id("results-title")) { context.t(Strings.results) }
                     if model.provisional { element("p", .class("notice")) { context.t(Strings.provisional) } }
                     for category in model.results {
-                        categoryTable(category, org: model.organisation.slug, edition: model.id, reportable: model.reportable, context)
+                        categoryTable(
+                            category, org: model.organisation.slug, edition: model.id, reportable: model.reportable,
+                            context)
                     }
                 }
             }
@@ -188,15 +199,9 @@ enum AwardPages {
                 element("p", .class("muted")) { context.t(Strings.statisticalTie) }
             }
             element("table", .class("results")) {
-                element("thead") {
-                    element("tr") {
-                        element("th", .init("scope", "col")) { context.t(Strings.rank) }
-                        element("th", .init("scope", "col")) { context.t(Strings.company) }
-                        element("th", .init("scope", "col")) { context.t(Strings.mark) }
-                        element("th", .init("scope", "col")) { context.t(Strings.interval) }
-                        element("th", .init("scope", "col")) { context.t(Strings.probabilityAbove12) }
-                    }
-                }
+                Layout.tableHead(
+                    context,
+                    [Strings.rank, Strings.company, Strings.mark, Strings.interval, Strings.probabilityAbove12])
                 element("tbody") {
                     for entry in category.entries {
                         element("tr") {
@@ -216,7 +221,9 @@ enum AwardPages {
                             }
                             element("td") { f2(entry.mark) }
                             element("td") { entry.interval.map { "[\(f2($0.lower)), \(f2($0.upper))]" } ?? "—" }
-                            element("td") { entry.interval.map { String(format: "%.3f", $0.probabilityAbovePassMark) } ?? "—" }
+                            element("td") {
+                                entry.interval.map { String(format: "%.3f", $0.probabilityAbovePassMark) } ?? "—"
+                            }
                         }
                     }
                 }
@@ -308,7 +315,9 @@ enum AwardPages {
         let problemsByField = Dictionary(grouping: model.problems, by: \.pointer)
         func problem(_ pointer: String) -> Markup {
             guard let messages = problemsByField[pointer] else { return .empty }
-            return element("span", .class("field-error"), .role("alert")) { messages.map(\.detail).joined(separator: "; ") }
+            return element("span", .class("field-error"), .role("alert")) {
+                messages.map(\.detail).joined(separator: "; ")
+            }
         }
         let language = context.language
         return Layout.page(context, title: Strings.evaluationOf.format(language, model.test.id)) {
@@ -325,23 +334,30 @@ enum AwardPages {
             element("form", .method("post"), .action(path), .class("card evaluation")) {
                 Layout.csrfField(context)
                 element("label", .for("startedAt")) { context.t(Strings.startedAt) }
-                element("input", .type("datetime-local"), .id("startedAt"), .name("startedAt"), .value(model.values["startedAt"] ?? ""))
+                element(
+                    "input", .type("datetime-local"), .id("startedAt"), .name("startedAt"),
+                    .value(model.values["startedAt"] ?? ""))
                 problem("/startedAt")
                 element("label", .for("endedAt")) { context.t(Strings.endedAt) }
-                element("input", .type("datetime-local"), .id("endedAt"), .name("endedAt"), .value(model.values["endedAt"] ?? ""))
+                element(
+                    "input", .type("datetime-local"), .id("endedAt"), .name("endedAt"),
+                    .value(model.values["endedAt"] ?? ""))
                 problem("/endedAt")
                 if model.test.channel.isLive {
                     element("label", .for("ringingSeconds")) { context.t(Strings.ringingSeconds) }
-                    element("input", .type("number"), .id("ringingSeconds"), .name("ringingSeconds"), .init("min", "0"),
-                            .init("step", "1"), .value(model.values["ringingSeconds"] ?? ""))
+                    element(
+                        "input", .type("number"), .id("ringingSeconds"), .name("ringingSeconds"), .init("min", "0"),
+                        .init("step", "1"), .value(model.values["ringingSeconds"] ?? ""))
                     problem("/ringingSeconds")
                     element("label", .for("takeInChargeSeconds")) { context.t(Strings.takeInChargeSeconds) }
-                    element("input", .type("number"), .id("takeInChargeSeconds"), .name("takeInChargeSeconds"),
-                            .init("min", "0"), .init("step", "1"), .value(model.values["takeInChargeSeconds"] ?? ""))
+                    element(
+                        "input", .type("number"), .id("takeInChargeSeconds"), .name("takeInChargeSeconds"),
+                        .init("min", "0"), .init("step", "1"), .value(model.values["takeInChargeSeconds"] ?? ""))
                     problem("/takeInChargeSeconds")
                     element("p") {
-                        element("input", .type("checkbox"), .id("saturation"), .name("saturationMessage"), .value("true"),
-                                .when(model.values["saturationMessage"] == "true", .init("checked", "checked")))
+                        element(
+                            "input", .type("checkbox"), .id("saturation"), .name("saturationMessage"), .value("true"),
+                            .when(model.values["saturationMessage"] == "true", .init("checked", "checked")))
                         element("label", .for("saturation"), .class("inline-label")) { context.t(Strings.saturation) }
                     }
                 }
@@ -369,10 +385,13 @@ enum AwardPages {
                     }
                 }
                 element("label", .for("verbatim")) { context.t(Strings.verbatim) }
-                element("textarea", .id("verbatim"), .name("verbatim"), .init("rows", "4"), .init("maxlength", "5000")) {
+                element("textarea", .id("verbatim"), .name("verbatim"), .init("rows", "4"), .init("maxlength", "5000"))
+                {
                     model.values["verbatim"] ?? ""
                 }
-                element("button", .type("submit"), .class("primary"), .id("save-evaluation")) { context.t(Strings.save) }
+                element("button", .type("submit"), .class("primary"), .id("save-evaluation")) {
+                    context.t(Strings.save)
+                }
             }
         }
     }
@@ -400,7 +419,8 @@ enum AwardPages {
             guard parts.count == 2, let channel = GuichetCore.Channel(rawValue: parts[0]),
                 let criterion = model.scorecards?[channel]?.criterion(parts[1])
             else { return fallback }
-            return context.t(Strings.channelName(channel)) + " — " + (language == .fr ? criterion.label.fr : criterion.label.en)
+            return context.t(Strings.channelName(channel)) + " — "
+                + (language == .fr ? criterion.label.fr : criterion.label.en)
         }
         func familyLabel(_ key: String, fallback: String) -> String {
             CriterionFamily(rawValue: key).map { context.t(Strings.familyName($0)) } ?? fallback
@@ -415,7 +435,9 @@ enum AwardPages {
                 element("h1") { "\(context.t(Strings.report)) — \(report.companyName)" }
                 element("p", .class("muted")) { "\(model.editionName) · \(model.category.categoryName)" }
                 if !model.printable {
-                    element("p") { element("a", .href("\(path)/report.pdf"), .id("pdf")) { context.t(Strings.downloadPDF) } }
+                    element("p") {
+                        element("a", .href("\(path)/report.pdf"), .id("pdf")) { context.t(Strings.downloadPDF) }
+                    }
                 }
                 element("section", .class("card summary")) {
                     element("p", .class("big-mark"), .id("overall-mark")) { "\(f2(report.overall.mark)) / 20" }
@@ -435,13 +457,21 @@ enum AwardPages {
                 element("section", .class("card")) {
                     element("h2") { context.t(Strings.byChannel) }
                     Charts.horizontalBars(
-                        report.channels.map { .init(label: channelLabel($0.key, fallback: $0.label), value: $0.mark, mean: $0.categoryMean, best: $0.categoryBest) },
+                        report.channels.map {
+                            .init(
+                                label: channelLabel($0.key, fallback: $0.label), value: $0.mark, mean: $0.categoryMean,
+                                best: $0.categoryBest)
+                        },
                         threshold: 12, title: context.t(Strings.byChannel), legend: legend)
                 }
                 element("section", .class("card")) {
                     element("h2") { context.t(Strings.byFamily) }
                     Charts.horizontalBars(
-                        report.families.map { .init(label: familyLabel($0.key, fallback: $0.label), value: $0.mark, mean: $0.categoryMean, best: $0.categoryBest) },
+                        report.families.map {
+                            .init(
+                                label: familyLabel($0.key, fallback: $0.label), value: $0.mark, mean: $0.categoryMean,
+                                best: $0.categoryBest)
+                        },
                         threshold: 12, title: context.t(Strings.byFamily), legend: legend)
                 }
                 element("section", .class("card two-columns")) {
@@ -465,15 +495,9 @@ enum AwardPages {
                 element("section", .class("card")) {
                     element("h2") { context.t(Strings.byCriterion) }
                     element("table", .id("criteria")) {
-                        element("thead") {
-                            element("tr") {
-                                element("th", .init("scope", "col")) { context.t(Strings.criterion) }
-                                element("th", .init("scope", "col")) { context.t(Strings.mark) }
-                                element("th", .init("scope", "col")) { context.t(Strings.categoryMean) }
-                                element("th", .init("scope", "col")) { context.t(Strings.categoryBest) }
-                                element("th", .init("scope", "col")) { context.t(Strings.gap) }
-                            }
-                        }
+                        Layout.tableHead(
+                            context,
+                            [Strings.criterion, Strings.mark, Strings.categoryMean, Strings.categoryBest, Strings.gap])
                         element("tbody") {
                             for item in report.criteria {
                                 element("tr", .class(item.gap >= 0 ? "above" : "below")) {
@@ -491,19 +515,14 @@ enum AwardPages {
                     element("section", .class("card")) {
                         element("h2") { context.t(Strings.byScenario) }
                         element("table", .id("scenarios")) {
-                            element("thead") {
-                                element("tr") {
-                                    element("th", .init("scope", "col")) { context.t(Strings.scenario) }
-                                    element("th", .init("scope", "col")) { context.t(Strings.kind) }
-                                    element("th", .init("scope", "col")) { context.t(Strings.mark) }
-                                    element("th", .init("scope", "col")) { context.t(Strings.tests) }
-                                }
-                            }
+                            Layout.tableHead(context, [Strings.scenario, Strings.kind, Strings.mark, Strings.tests])
                             element("tbody") {
                                 for scenario in model.scenarios {
                                     element("tr") {
                                         element("td") { scenario.title }
-                                        element("td") { scenario.kind.map { context.t(Strings.scenarioKindName($0)) } ?? "—" }
+                                        element("td") {
+                                            scenario.kind.map { context.t(Strings.scenarioKindName($0)) } ?? "—"
+                                        }
                                         element("td") { f2(scenario.mark) }
                                         element("td") { String(scenario.tests) }
                                     }
@@ -518,8 +537,10 @@ enum AwardPages {
                         element("p") { context.t(Strings.noZero) }
                     } else {
                         element("p", .id("zero-counts")) {
-                            report.zeroCounts.sorted { $0.key < $1.key }.map { "\(zeroCauseName($0.key, language)) : \($0.value)" }
-                                .joined(separator: " · ")
+                            report.zeroCounts.sorted { $0.key < $1.key }.map {
+                                "\(zeroCauseName($0.key, language)) : \($0.value)"
+                            }
+                            .joined(separator: " · ")
                         }
                         element("table") {
                             element("tbody") {

@@ -86,15 +86,19 @@ struct AwardService: Sendable {
     }
 
     /// Editions the tenant runs, and published editions in which one of its companies took part.
-    func editions(for tenant: Tenant) async throws -> (owned: [AwardEditionRecord], participating: [AwardEditionRecord]) {
+    func editions(for tenant: Tenant) async throws -> (owned: [AwardEditionRecord], participating: [AwardEditionRecord])
+    {
         let owned = try await tenant.scope.query(AwardEditionRecord.self).sort(\.$createdAt, .descending).all()
         let links = try await AwardParticipantRecord.query(on: database)
             .filter(\.$brand.$id == tenant.organisation.id).all()
         let ids = Array(Set(links.map { $0.$edition.id }))
-        let participating = ids.isEmpty ? [] : try await AwardEditionRecord.query(on: database)
-            .filter(\.$id ~~ ids).filter(\.$state == .published)
-            .filter(\.$organisation.$id != tenant.organisation.id)
-            .sort(\.$publishedAt, .descending).all()
+        let participating =
+            ids.isEmpty
+            ? []
+            : try await AwardEditionRecord.query(on: database)
+                .filter(\.$id ~~ ids).filter(\.$state == .published)
+                .filter(\.$organisation.$id != tenant.organisation.id)
+                .sort(\.$publishedAt, .descending).all()
         return (owned, participating)
     }
 
@@ -107,8 +111,10 @@ struct AwardService: Sendable {
         guard tenant.organisation.kind != .provider else {
             throw AppError.forbidden("only an award organiser or a brand (rehearsal) runs an edition")
         }
-        if try await tenant.scope.query(AwardEditionRecord.self).filter(\.$code == definition.edition.id).first() != nil {
-            throw ValidationFailure(pointer: "/edition/id", "this organisation already has an edition '\(definition.edition.id)'")
+        if try await tenant.scope.query(AwardEditionRecord.self).filter(\.$code == definition.edition.id).first() != nil
+        {
+            throw ValidationFailure(
+                pointer: "/edition/id", "this organisation already has an edition '\(definition.edition.id)'")
         }
         var brandIDs: [String: UUID] = [:]
         for (company, slug) in definition.brands ?? [:] {
@@ -152,10 +158,12 @@ struct AwardService: Sendable {
                 // Without a chosen seed, the edition's own identifier fixes one, recorded with the plan.
                 let seed = seed ?? withUnsafeBytes(of: editionID.uuid) { $0.loadUnaligned(as: UInt64.self) }
                 let plan = try definition.plan(seed: seed)
-                let shopperUsers = try await shopperAccounts(definition.shoppers, owner: record.$organisation.id, on: database)
+                let shopperUsers = try await shopperAccounts(
+                    definition.shoppers, owner: record.$organisation.id, on: database)
                 for test in plan.tests {
                     try await AwardTestRecord(
-                        editionID: editionID, code: test.id, companyCode: test.companyID, channel: test.channel.rawValue,
+                        editionID: editionID, code: test.id, companyCode: test.companyID,
+                        channel: test.channel.rawValue,
                         scheduledAt: test.scheduledAt, shopperCode: test.shopperID,
                         shopperUserID: test.shopperID.flatMap { shopperUsers[$0] }, testJSON: try Self.encode(test)
                     ).create(on: database)
@@ -177,15 +185,19 @@ struct AwardService: Sendable {
     }
 
     /// Shopper identifiers that are emails of people holding the shopper role in the owner organisation.
-    private func shopperAccounts(_ shoppers: [Shopper], owner: UUID, on database: any Database) async throws
+    private func shopperAccounts(
+        _ shoppers: [Shopper], owner: UUID, on database: any Database
+    ) async throws
         -> [String: UUID]
     {
         var accounts: [String: UUID] = [:]
         for shopper in shoppers {
-            guard let user = try await User.query(on: database)
-                .filter(\.$email == InputRules.normalisedEmail(shopper.id)).first()
+            guard
+                let user = try await User.query(on: database)
+                    .filter(\.$email == InputRules.normalisedEmail(shopper.id)).first()
             else { continue }
-            let isShopper = try await Membership.owned(by: owner, on: database)
+            let isShopper =
+                try await Membership.owned(by: owner, on: database)
                 .filter(\.$user.$id == user.requireID()).filter(\.$role == .shopper).first() != nil
             if isShopper { accounts[shopper.id] = try user.requireID() }
         }
@@ -228,7 +240,9 @@ struct AwardService: Sendable {
 
     /// Records the evaluation of `test`. Submitting the same content again changes nothing; a different
     /// content replaces it and leaves an audit entry (who, when, before, after).
-    func submit(_ input: EvaluationInput, for test: AwardTestRecord, edition: AwardEditionRecord, userID: UUID)
+    func submit(
+        _ input: EvaluationInput, for test: AwardTestRecord, edition: AwardEditionRecord, userID: UUID
+    )
         async throws -> (record: AwardEvaluationRecord, created: Bool, changed: Bool)
     {
         guard edition.state.acceptsEvaluations else {
@@ -250,7 +264,9 @@ struct AwardService: Sendable {
 
     /// Writes one evaluation: the same content again changes nothing; a different one replaces it and
     /// leaves an audit entry (who, when, before, after).
-    private func store(_ json: String, for test: AwardTestRecord, userID: UUID, on database: any Database)
+    private func store(
+        _ json: String, for test: AwardTestRecord, userID: UUID, on database: any Database
+    )
         async throws -> (record: AwardEvaluationRecord, created: Bool, changed: Bool)
     {
         if let existing = try await AwardEvaluationRecord.query(on: database)
@@ -275,7 +291,9 @@ struct AwardService: Sendable {
     /// Imports an evaluations CSV file (the format `guichet award score` reads) into the edition: every row
     /// must be a planned test of this edition with the same company and channel. All or nothing: one bad
     /// row and nothing is written; the answer lists every problem with its line and column.
-    func importCSV(_ text: String, edition: EditionAccess, userID: UUID) async throws -> (created: Int, changed: Int, unchanged: Int) {
+    func importCSV(
+        _ text: String, edition: EditionAccess, userID: UUID
+    ) async throws -> (created: Int, changed: Int, unchanged: Int) {
         guard edition.canManage else { throw AppError.notFound("edition") }
         let record = edition.record
         guard record.state.acceptsEvaluations else {
@@ -287,9 +305,11 @@ struct AwardService: Sendable {
         do {
             evaluations = try EvaluationCSV.parse(text, file: "upload.csv", scoring: scoring)
         } catch let error as EvaluationFileError {
-            throw ValidationFailure(error.problems.map {
-                FieldProblem(pointer: "line \($0.line)" + ($0.column.map { ", column \($0)" } ?? ""), detail: $0.message)
-            })
+            throw ValidationFailure(
+                error.problems.map {
+                    FieldProblem(
+                        pointer: "line \($0.line)" + ($0.column.map { ", column \($0)" } ?? ""), detail: $0.message)
+                })
         }
         let planned = Dictionary(
             uniqueKeysWithValues: try await AwardTestRecord.query(on: database)
@@ -299,18 +319,21 @@ struct AwardService: Sendable {
         for (index, evaluation) in evaluations.enumerated() {
             let line = "line \(index + 2)"
             guard let test = planned[evaluation.testID] else {
-                problems.append(.init(pointer: line, detail: "test '\(evaluation.testID)' is not in this edition's plan"))
+                problems.append(
+                    .init(pointer: line, detail: "test '\(evaluation.testID)' is not in this edition's plan"))
                 continue
             }
             let plan = try Self.decode(MysteryTest.self, test.testJSON)
             if plan.companyID != evaluation.companyID || plan.channel != evaluation.channel {
-                problems.append(.init(
-                    pointer: line,
-                    detail: "test '\(plan.id)' is planned for \(plan.companyID) on \(plan.channel.rawValue)"))
+                problems.append(
+                    .init(
+                        pointer: line,
+                        detail: "test '\(plan.id)' is planned for \(plan.companyID) on \(plan.channel.rawValue)"))
                 continue
             }
             for issue in scoring.validate(evaluation) {
-                problems.append(.init(pointer: line + (issue.field.map { ", column \($0)" } ?? ""), detail: issue.message))
+                problems.append(
+                    .init(pointer: line + (issue.field.map { ", column \($0)" } ?? ""), detail: issue.message))
             }
             rows.append((test, evaluation))
         }
@@ -359,7 +382,8 @@ struct AwardService: Sendable {
         return try await computeResults(record, on: database)
     }
 
-    private func computeResults(_ record: AwardEditionRecord, on database: any Database) async throws -> EditionResults {
+    private func computeResults(_ record: AwardEditionRecord, on database: any Database) async throws -> EditionResults
+    {
         let definition = try Self.decode(EditionDefinition.self, record.definitionJSON)
         let evaluations = try await AwardEvaluationRecord.query(on: database)
             .filter(\.$edition.$id == record.requireID()).all()

@@ -14,7 +14,8 @@ struct AwardWebController {
         award.endpoint(.POST, "editions", access: AwardController.managers, audience: .web, use: create)
         award.endpoint(.GET, "assignments", access: readers, audience: .web, use: assignments)
         award.endpoint(.GET, "editions", ":edition", access: readers, audience: .web, use: edition)
-        award.endpoint(.POST, "editions", ":edition", "advance", access: AwardController.managers, audience: .web, use: advance)
+        award.endpoint(
+            .POST, "editions", ":edition", "advance", access: AwardController.managers, audience: .web, use: advance)
         award.endpoint(.GET, "editions", ":edition", "plan", access: readers, audience: .web, use: plan)
         award.endpoint(
             .POST, "editions", ":edition", "import", access: AwardController.managers, audience: .web, use: importCSV)
@@ -26,7 +27,8 @@ struct AwardWebController {
         award.endpoint(
             .POST, "editions", ":edition", "tests", ":test", "evaluation", access: AwardController.evaluators,
             audience: .web, use: submitEvaluation)
-        award.endpoint(.GET, "editions", ":edition", "companies", ":company", access: readers, audience: .web, use: report)
+        award.endpoint(
+            .GET, "editions", ":edition", "companies", ":company", access: readers, audience: .web, use: report)
         award.endpoint(
             .GET, "editions", ":edition", "companies", ":company", "report.pdf", access: readers, audience: .web,
             use: reportPDF)
@@ -35,7 +37,8 @@ struct AwardWebController {
     private func service(_ request: Request) -> AwardService { AwardService(database: request.db, now: request.now) }
 
     private func access(_ request: Request) async throws -> EditionAccess {
-        try await service(request).access(request.parameters.get("edition", as: UUID.self), tenant: request.requireTenant())
+        try await service(request).access(
+            request.parameters.get("edition", as: UUID.self), tenant: request.requireTenant())
     }
 
     private func html(_ markup: Markup, status: HTTPResponseStatus = .ok) -> Response {
@@ -48,7 +51,9 @@ struct AwardWebController {
         try await renderEditions(request, error: nil, definition: "")
     }
 
-    private func renderEditions(_ request: Request, error: String?, definition: String, status: HTTPResponseStatus = .ok)
+    private func renderEditions(
+        _ request: Request, error: String?, definition: String, status: HTTPResponseStatus = .ok
+    )
         async throws -> Response
     {
         let tenant = try request.requireTenant()
@@ -89,7 +94,8 @@ struct AwardWebController {
             return try await renderEditions(request, error: nil, definition: "")
         }
         return request.redirect(
-            to: AwardPages.editionPath(tenant.organisation.slug, try record.requireID()) + "/plan", redirectType: .normal)
+            to: AwardPages.editionPath(tenant.organisation.slug, try record.requireID()) + "/plan",
+            redirectType: .normal)
     }
 
     @Sendable func edition(_ request: Request) async throws -> Response {
@@ -152,9 +158,11 @@ struct AwardWebController {
         let access = try await access(request)
         let text = try request.content.decode(ImportForm.self).csv ?? ""
         do {
-            let counts = try await service(request).importCSV(text, edition: access, userID: request.requirePrincipal().userID)
+            let counts = try await service(request).importCSV(
+                text, edition: access, userID: request.requirePrincipal().userID)
             return try await renderEdition(
-                request, access: access, notice: "\(counts.created) + \(counts.changed) ✓ (\(counts.unchanged) =)", problems: [])
+                request, access: access, notice: "\(counts.created) + \(counts.changed) ✓ (\(counts.unchanged) =)",
+                problems: [])
         } catch let failure as ValidationFailure {
             return try await renderEdition(
                 request, access: access, notice: nil, problems: failure.problems, status: .unprocessableEntity)
@@ -174,12 +182,16 @@ struct AwardWebController {
         let open = access.record.state.acceptsEvaluations
         let rows = try tests.map { record in
             AwardPages.PlanModel.Row(
-                test: try AwardService.decode(MysteryTest.self, record.testJSON), evaluated: evaluated.contains(record.code),
+                test: try AwardService.decode(MysteryTest.self, record.testJSON),
+                evaluated: evaluated.contains(record.code),
                 canEvaluate: open && (access.canManage || record.$shopper.id == userID))
         }
-        let notice = request.query[String.self, at: "saved"].map { _ in request.language == .fr ? Strings.saved.fr : Strings.saved.en }
+        let notice = request.query[String.self, at: "saved"].map { _ in
+            request.language == .fr ? Strings.saved.fr : Strings.saved.en
+        }
         let model = AwardPages.PlanModel(
-            organisation: tenant.organisation, editionID: try access.record.requireID(), editionName: access.record.name,
+            organisation: tenant.organisation, editionID: try access.record.requireID(),
+            editionName: access.record.name,
             rows: rows, showShopper: access.canReadEverything, notice: notice)
         return html(AwardPages.plan(model, try await PageContext(request: request)))
     }
@@ -189,7 +201,9 @@ struct AwardWebController {
         guard access.canReadEverything else { throw AppError.notFound("plan") }
         let tests = try await service(request).tests(access, userID: request.requirePrincipal().userID)
             .map { try AwardService.decode(MysteryTest.self, $0.testJSON) }
-        let plan = TestPlan(editionID: access.record.code, seed: UInt64(bitPattern: access.record.planSeed ?? 0), tests: tests, skipped: [])
+        let plan = TestPlan(
+            editionID: access.record.code, seed: UInt64(bitPattern: access.record.planSeed ?? 0), tests: tests,
+            skipped: [])
         return csv(plan.csv(), filename: "\(access.record.code)-plan.csv")
     }
 
@@ -201,9 +215,11 @@ struct AwardWebController {
         for mark in results.scored.tests {
             let causes = mark.zeroCauses.map(\.kind.rawValue).joined(separator: "|")
             lines.append(
-                [mark.testID, mark.companyID, mark.categoryID, mark.channel.rawValue, mark.scenarioID,
-                 String(format: "%.2f", mark.obtained), String(format: "%.2f", mark.applicable),
-                 String(format: "%.4f", mark.mark), causes].map(CSVField.escape).joined(separator: ","))
+                [
+                    mark.testID, mark.companyID, mark.categoryID, mark.channel.rawValue, mark.scenarioID,
+                    String(format: "%.2f", mark.obtained), String(format: "%.2f", mark.applicable),
+                    String(format: "%.4f", mark.mark), causes,
+                ].map(CSVField.escape).joined(separator: ","))
         }
         return csv(lines.joined(separator: "\n") + "\n", filename: "\(access.record.code)-marks.csv")
     }
@@ -247,7 +263,8 @@ struct AwardWebController {
         let access = try await access(request)
         let service = service(request)
         let userID = try request.requirePrincipal().userID
-        let test = try await service.testForEvaluation(access, code: request.parameters.get("test") ?? "", userID: userID)
+        let test = try await service.testForEvaluation(
+            access, code: request.parameters.get("test") ?? "", userID: userID)
         let fields = try request.content.decode([String: String].self)
         let (input, problems) = Self.parse(fields)
         guard problems.isEmpty else {
@@ -263,7 +280,8 @@ struct AwardWebController {
         }
         let tenant = try request.requireTenant()
         return request.redirect(
-            to: AwardPages.editionPath(tenant.organisation.slug, try access.record.requireID()) + "/plan?saved=\(test.code)",
+            to: AwardPages.editionPath(tenant.organisation.slug, try access.record.requireID())
+                + "/plan?saved=\(test.code)",
             redirectType: .normal)
     }
 
@@ -307,7 +325,8 @@ struct AwardWebController {
         }
         let input = EvaluationInput(
             startedAt: startedAt, endedAt: endedAt, ringingSeconds: number("ringingSeconds"),
-            takeInChargeSeconds: number("takeInChargeSeconds"), saturationMessage: fields["saturationMessage"] == "true",
+            takeInChargeSeconds: number("takeInChargeSeconds"),
+            saturationMessage: fields["saturationMessage"] == "true",
             scores: scores, verbatim: fields["verbatim"])
         return (input, problems)
     }

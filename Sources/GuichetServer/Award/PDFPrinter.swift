@@ -17,9 +17,11 @@ enum PDFPrinter {
     static func print(html: String, logger: Logger) async throws -> Data {
         guard let chromium else {
             throw AppError(
-                .serviceUnavailable, detail: "PDF needs Chromium (Debian: apt-get install chromium); print the page instead")
+                .serviceUnavailable,
+                detail: "PDF needs Chromium (Debian: apt-get install chromium); print the page instead")
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-pdf-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "guichet-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let page = directory.appendingPathComponent("report.html")

@@ -65,7 +65,8 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
             let detail: String
             switch status {
             case .payloadTooLarge:
-                detail = "the request body is larger than the limit of \(request.application.guichet.maxBodyBytes) bytes"
+                detail =
+                    "the request body is larger than the limit of \(request.application.guichet.maxBodyBytes) bytes"
             case .notFound:
                 detail = "no resource at \(request.url.path)"
             case .unsupportedMediaType:

@@ -42,7 +42,9 @@ public indirect enum JSONValue: Codable, Sendable, Equatable, ExpressibleByStrin
         switch self {
         case .string(let value): try container.encode(value)
         case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else {
+            if value == value.rounded(), abs(value) < 1e15 {
+                try container.encode(Int64(value))
+            } else {
                 try container.encode(value)
             }
         case .bool(let value): try container.encode(value)

@@ -11,10 +11,11 @@ enum OpenAPIDocument {
 
     /// `/api/v1/orgs/:org` → `/api/v1/orgs/{org}`.
     static func openAPIPath(_ path: [PathComponent]) -> String {
-        "/" + path.map { component in
-            if case .parameter(let name) = component { return "{\(name)}" }
-            return component.description
-        }.joined(separator: "/")
+        "/"
+            + path.map { component in
+                if case .parameter(let name) = component { return "{\(name)}" }
+                return component.description
+            }.joined(separator: "/")
     }
 
     static func build(routes: [Route]) -> JSONValue {
@@ -83,12 +84,13 @@ enum OpenAPIDocument {
     }
 
     private static func operationID(_ route: Route) -> String {
-        route.method.rawValue.lowercased() + route.path.map { component -> String in
-            let text: String
-            if case .parameter(let name) = component { text = "By" + name } else { text = component.description }
-            let cleaned = text.replacingOccurrences(of: ".", with: "_")
-            return cleaned.prefix(1).uppercased() + cleaned.dropFirst()
-        }.joined()
+        route.method.rawValue.lowercased()
+            + route.path.map { component -> String in
+                let text: String
+                if case .parameter(let name) = component { text = "By" + name } else { text = component.description }
+                let cleaned = text.replacingOccurrences(of: ".", with: "_")
+                return cleaned.prefix(1).uppercased() + cleaned.dropFirst()
+            }.joined()
     }
 
     private static let problemSchema: JSONValue = Schema.object(

@@ -16,7 +16,8 @@ enum DemoAward {
             scope: TenantScope(organisationID: try organiser.requireID(), database: database))
         let service = AwardService(database: database, now: Date())
         if try await tenant.scope.query(AwardEditionRecord.self).filter(\.$code == publishedCode).first() == nil {
-            let definition = try demoDefinition(code: publishedCode, name: "Élu Service Client de l'Année 2018", brand: brand)
+            let definition = try demoDefinition(
+                code: publishedCode, name: "Élu Service Client de l'Année 2018", brand: brand)
             let record = try await service.create(definition, tenant: tenant)
             _ = try await service.advance(record, seed: 2018)
             try await simulateFieldwork(record, definition: definition, database: database)
@@ -24,7 +25,8 @@ enum DemoAward {
             _ = try await service.advance(record, seed: nil)  // published
         }
         if try await tenant.scope.query(AwardEditionRecord.self).filter(\.$code == fieldworkCode).first() == nil {
-            var definition = try demoDefinition(code: fieldworkCode, name: "Élu Service Client de l'Année 2019", brand: brand)
+            var definition = try demoDefinition(
+                code: fieldworkCode, name: "Élu Service Client de l'Année 2019", brand: brand)
             definition.edition.start = CivilDate(year: 2018, month: 5, day: 7)
             let record = try await service.create(definition, tenant: tenant)
             _ = try await service.advance(record, seed: 2019)
@@ -44,7 +46,9 @@ enum DemoAward {
     }
 
     /// Evaluations for every planned test, drawn by the core's fieldwork simulator.
-    static func simulateFieldwork(_ record: AwardEditionRecord, definition: EditionDefinition, database: any Database)
+    static func simulateFieldwork(
+        _ record: AwardEditionRecord, definition: EditionDefinition, database: any Database
+    )
         async throws
     {
         let tests = try await AwardTestRecord.query(on: database).filter(\.$edition.$id == record.requireID()).all()

@@ -61,9 +61,12 @@ public enum DemoData {
         }
         var lines = ["", "Demo ready — open {base}/login and sign in with any of these (password: \(password)):"]
         for person in people {
-            lines.append("  \(person.email.padding(toLength: 26, withPad: " ", startingAt: 0))\(person.role.rawValue) of \(person.organisation)")
+            lines.append(
+                "  \(person.email.padding(toLength: 26, withPad: " ", startingAt: 0))\(person.role.rawValue) of \(person.organisation)"
+            )
         }
-        lines.append("Award: {base}/orgs/\(organiser.slug)/award (organiser), {base}/orgs/\(brand.slug)/award (brand report),")
+        lines.append(
+            "Award: {base}/orgs/\(organiser.slug)/award (organiser), {base}/orgs/\(brand.slug)/award (brand report),")
         lines.append("       shopper@demo.test has tests to evaluate in the 2019 edition.")
         lines.append("")
         return lines.joined(separator: "\n")

@@ -39,7 +39,8 @@ enum Charts {
             svg += "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 16))\" font-size=\"12\" text-anchor=\"end\" "
             svg += "fill=\"#1d2430\">\(Markup.escape(String(bar.label.prefix(38))))</text>"
             svg += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 4))\" width=\"\(f(x(bar.value) - labelWidth))\" "
-            svg += "height=\"16\" fill=\"#0b5cad\" rx=\"2\"><title>\(Markup.escape(bar.label)): \(f(bar.value))</title></rect>"
+            svg +=
+                "height=\"16\" fill=\"#0b5cad\" rx=\"2\"><title>\(Markup.escape(bar.label)): \(f(bar.value))</title></rect>"
             svg += "<text x=\"\(f(x(bar.value) + 4))\" y=\"\(f(y + 16))\" font-size=\"11\" fill=\"#1d2430\">"
             svg += "\(f(bar.value))</text>"
             if let mean = bar.mean {
@@ -59,7 +60,8 @@ enum Charts {
             svg += "y2=\"\(f(height - 26))\" stroke=\"#a4161a\" stroke-dasharray=\"4 3\"/>"
         }
         svg += "</svg>"
-        let caption = legend.isEmpty ? Markup.empty : element("p", .class("muted legend")) { legend.joined(separator: " · ") }
+        let caption =
+            legend.isEmpty ? Markup.empty : element("p", .class("muted legend")) { legend.joined(separator: " · ") }
         return element("figure", .class("chart")) {
             Markup.rendered(svg)
             caption

@@ -97,6 +97,15 @@ enum Layout {
         }
     }
 
+    /// A table's header row: one column header per title.
+    static func tableHead(_ context: PageContext, _ titles: [Localized]) -> Markup {
+        element("thead") {
+            element("tr") {
+                for title in titles { element("th", .init("scope", "col")) { context.t(title) } }
+            }
+        }
+    }
+
     /// The hidden field that carries the CSRF token; every form includes it.
     static func csrfField(_ context: PageContext) -> Markup {
         element("input", .type("hidden"), .name("_csrf"), .value(context.csrfToken))
@@ -128,7 +137,8 @@ struct HTMLResponse: AsyncResponseEncodable {
     func response() -> Response {
         let response = Response(status: status, body: .init(string: markup.html))
         response.headers.contentType = .html
-        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; frame-ancestors 'none'")
+        response.headers.replaceOrAdd(
+            name: "Content-Security-Policy", value: "default-src 'self'; frame-ancestors 'none'")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return response
     }

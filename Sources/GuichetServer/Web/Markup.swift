@@ -74,7 +74,9 @@ public struct Attribute: Sendable {
 private let voidElements: Set<String> = ["area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"]
 
 /// `<name attributes…>content</name>`; void elements ignore content.
-public func element(_ name: String, _ attributes: Attribute..., @MarkupBuilder content: () -> Markup = { .empty })
+public func element(
+    _ name: String, _ attributes: Attribute..., @MarkupBuilder content: () -> Markup = { .empty }
+)
     -> Markup
 {
     element(name, attributes: attributes, content: content())
@@ -84,7 +86,8 @@ public func element(_ name: String, attributes: [Attribute], content: Markup) ->
     var open = "<" + name
     for attribute in attributes {
         guard let value = attribute.value else { continue }
-        open += value.isEmpty && (attribute.name == "required" || attribute.name == "selected")
+        open +=
+            value.isEmpty && (attribute.name == "required" || attribute.name == "selected")
             ? " \(attribute.name)"
             : " \(attribute.name)=\"\(Markup.escape(value))\""
     }

@@ -40,6 +40,8 @@ enum Strings {
         fr: "Un jeton permet d’appeler l’API /api/v1 en votre nom (en-tête Authorization: Bearer …).",
         en: "A token lets a program call the /api/v1 API on your behalf (header Authorization: Bearer …).")
     static let tokenName = Localized(fr: "Nom du jeton", en: "Token name")
+    static let tokenPrefix = Localized(fr: "Préfixe", en: "Prefix")
+    static let actions = Localized(fr: "Actions", en: "Actions")
     static let createToken = Localized(fr: "Créer un jeton", en: "Create token")
     static let revoke = Localized(fr: "Révoquer", en: "Revoke")
     static let revoked = Localized(fr: "Révoqué", en: "Revoked")

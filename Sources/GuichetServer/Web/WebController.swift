@@ -54,8 +54,11 @@ struct WebController {
         let clientFailures = try await request.loginFailures.failures(clientAddress: client, since: windowStart)
         if failures >= config.loginMaxFailures || clientFailures >= config.loginMaxFailures * 4 {
             let oldest = try await request.loginFailures.oldestFailure(email: email, since: windowStart)
-            let wait = max(1, Int(((oldest ?? request.now).addingTimeInterval(config.loginWindow)
-                .timeIntervalSince(request.now) / 60).rounded(.up)))
+            let wait = max(
+                1,
+                Int(
+                    ((oldest ?? request.now).addingTimeInterval(config.loginWindow)
+                        .timeIntervalSince(request.now) / 60).rounded(.up)))
             model.error = Strings.tooManyAttempts.format(request.language, String(wait))
             let response = try await render(LoginPage.render(model, PageContext(request: request)), request)
             response.status = .tooManyRequests
@@ -110,8 +113,10 @@ struct WebController {
                 .init(name: $0.user.displayName, email: $0.user.email, role: $0.role, since: $0.createdAt)
             }
         }
-        let linked = try await request.accounts.linkedOrganisations(of: tenant.organisation.id, kind: tenant.organisation.kind)
-            .map(OrganisationSummary.init)
+        let linked = try await request.accounts.linkedOrganisations(
+            of: tenant.organisation.id, kind: tenant.organisation.kind
+        )
+        .map(OrganisationSummary.init)
         let model = OrganisationPage.Model(organisation: tenant.organisation, members: members, linked: linked)
         return try await render(OrganisationPage.render(model, PageContext(request: request)), request)
     }
@@ -131,7 +136,8 @@ struct WebController {
             let (_, secret) = try await request.tokens.create(for: principal.userID, name: form.name ?? "")
             return try await renderTokens(request, newSecret: secret, error: nil, status: .created)
         } catch let failure as ValidationFailure {
-            return try await renderTokens(request, newSecret: nil, error: failure.description, status: .unprocessableEntity)
+            return try await renderTokens(
+                request, newSecret: nil, error: failure.description, status: .unprocessableEntity)
         }
     }
 
@@ -152,7 +158,8 @@ struct WebController {
                 id: try $0.requireID(), name: $0.name, prefix: $0.prefix, createdAt: $0.createdAt,
                 lastUsedAt: $0.lastUsedAt, revoked: $0.revokedAt != nil)
         }
-        let page = TokensPage.render(.init(tokens: tokens, newSecret: newSecret, error: error), try await PageContext(request: request))
+        let page = TokensPage.render(
+            .init(tokens: tokens, newSecret: newSecret, error: error), try await PageContext(request: request))
         let response = try await render(page, request)
         response.status = status
         // The page may show a secret: never cache it.

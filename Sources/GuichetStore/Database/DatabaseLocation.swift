@@ -91,7 +91,8 @@ public enum DatabaseLocationError: Error, CustomStringConvertible, Equatable {
 
     /// `scheme://user:secret@host` → `scheme://user:****@host`, so errors never print a password.
     static func redacted(_ value: String) -> String {
-        guard let schemeEnd = value.range(of: "://"), let at = value.range(of: "@", range: schemeEnd.upperBound..<value.endIndex),
+        guard let schemeEnd = value.range(of: "://"),
+            let at = value.range(of: "@", range: schemeEnd.upperBound..<value.endIndex),
             let colon = value.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
         else { return value }
         return String(value[..<colon.upperBound]) + "****" + String(value[at.lowerBound...])

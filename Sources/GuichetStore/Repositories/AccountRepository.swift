@@ -16,7 +16,9 @@ public struct AccountRepository: Sendable {
 
     // MARK: Organisations
 
-    public func createOrganisation(name: String, kind: OrganisationKind, slug: String? = nil) async throws
+    public func createOrganisation(
+        name: String, kind: OrganisationKind, slug: String? = nil
+    ) async throws
         -> Organisation
     {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)

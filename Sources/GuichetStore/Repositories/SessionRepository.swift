@@ -10,7 +10,9 @@ public struct SessionRepository: Sendable {
     }
 
     /// Starts a session; returns it with the cookie secret (only its digest is stored).
-    public func create(userID: UUID?, language: String?, lifetime: TimeInterval, now: Date) async throws
+    public func create(
+        userID: UUID?, language: String?, lifetime: TimeInterval, now: Date
+    ) async throws
         -> (session: WebSession, secret: String)
     {
         let secret = Secrets.random(bytes: 32)

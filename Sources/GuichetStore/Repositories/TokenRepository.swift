@@ -36,10 +36,11 @@ public struct TokenRepository: Sendable {
 
     /// Revokes one of the user's tokens; false when the user has no such token.
     public func revoke(_ tokenID: UUID, of userID: UUID, now: Date) async throws -> Bool {
-        guard let token = try await APIToken.query(on: database)
-            .filter(\.$id == tokenID)
-            .filter(\.$user.$id == userID)
-            .first()
+        guard
+            let token = try await APIToken.query(on: database)
+                .filter(\.$id == tokenID)
+                .filter(\.$user.$id == userID)
+                .first()
         else { return false }
         if token.revokedAt == nil {
             token.revokedAt = now
@@ -51,11 +52,12 @@ public struct TokenRepository: Sendable {
     /// The live token and its user for a presented secret, or nil.
     public func authenticate(secret: String, now: Date) async throws -> (APIToken, User)? {
         guard secret.hasPrefix(Self.secretPrefix), secret.count < 200 else { return nil }
-        guard let token = try await APIToken.query(on: database)
-            .filter(\.$tokenHash == Secrets.digest(secret))
-            .filter(\.$revokedAt == nil)
-            .with(\.$user)
-            .first()
+        guard
+            let token = try await APIToken.query(on: database)
+                .filter(\.$tokenHash == Secrets.digest(secret))
+                .filter(\.$revokedAt == nil)
+                .with(\.$user)
+                .first()
         else { return nil }
         // Recording every use would turn each read into a write; a minute's precision is enough.
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {

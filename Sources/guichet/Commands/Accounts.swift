@@ -5,9 +5,9 @@ import GuichetServer
 import GuichetStore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 struct OrganisationCommand: AsyncParsableCommand {

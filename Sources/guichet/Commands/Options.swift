@@ -6,7 +6,8 @@ import GuichetServer
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Database: postgres://user:pass@host:port/db or sqlite:PATH (default: $DATABASE_URL, else guichet.sqlite)")
+        help: "Database: postgres://user:pass@host:port/db or sqlite:PATH (default: $DATABASE_URL, else guichet.sqlite)"
+    )
     var database: String?
 
     var overrides: [String: String] {

@@ -1,8 +1,9 @@
 import Foundation
 import GuichetCore
-@testable import GuichetServer
 import GuichetStore
 import Vapor
+
+@testable import GuichetServer
 
 /// Two brands that must never see each other, a provider serving the first, and people in each.
 enum Fixtures {

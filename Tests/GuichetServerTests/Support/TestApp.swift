@@ -1,10 +1,11 @@
 import Foundation
-@testable import GuichetServer
 import GuichetStore
 import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetServer
 
 /// The databases the storage and server suites run on: in-memory SQLite always, and PostgreSQL as
 /// well when `DATABASE_URL` points at one (CI always sets it).
@@ -167,7 +168,8 @@ struct APIClient {
         var headers = extra
         if let token { headers.bearerAuthorization = .init(token: token) }
         if json != nil, headers.contentType == nil { headers.contentType = .json }
-        return try await app.testing().sendRequest(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        return try await app.testing().sendRequest(
+            method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
     }
 
     func get(_ path: String) async throws -> TestingHTTPResponse { try await send(.GET, path) }

@@ -29,13 +29,7 @@ enum HomePage {
                     element("p") { context.t(Strings.noOrganisation) }
                 } else {
                     element("table") {
-                        element("thead") {
-                            element("tr") {
-                                element("th", .init("scope", "col")) { context.t(Strings.organisation) }
-                                element("th", .init("scope", "col")) { context.t(Strings.kind) }
-                                element("th", .init("scope", "col")) { context.t(Strings.roles) }
-                            }
-                        }
+                        Layout.tableHead(context, [Strings.organisation, Strings.kind, Strings.roles])
                         element("tbody") {
                             for organisation in model.organisations {
                                 element("tr") {

@@ -29,14 +29,7 @@ enum OrganisationPage {
                 element("section", .class("card"), .aria("labelledby", "members-title")) {
                     element("h2", .id("members-title")) { context.t(Strings.members) }
                     element("table") {
-                        element("thead") {
-                            element("tr") {
-                                element("th", .init("scope", "col")) { context.t(Strings.name) }
-                                element("th", .init("scope", "col")) { context.t(Strings.email) }
-                                element("th", .init("scope", "col")) { context.t(Strings.role) }
-                                element("th", .init("scope", "col")) { context.t(Strings.since) }
-                            }
-                        }
+                        Layout.tableHead(context, [Strings.name, Strings.email, Strings.role, Strings.since])
                         element("tbody") {
                             for member in members {
                                 element("tr") {

@@ -35,7 +35,8 @@ enum TokensPage {
                 element("form", .method("post"), .action("/account/tokens")) {
                     Layout.csrfField(context)
                     element("label", .for("token-name")) { context.t(Strings.tokenName) }
-                    element("input", .type("text"), .id("token-name"), .name("name"), .required, .init("maxlength", "100"))
+                    element(
+                        "input", .type("text"), .id("token-name"), .name("name"), .required, .init("maxlength", "100"))
                     element("button", .type("submit"), .class("primary")) { context.t(Strings.createToken) }
                 }
             }
@@ -44,15 +45,9 @@ enum TokensPage {
                     element("p") { context.t(Strings.noTokens) }
                 } else {
                     element("table") {
-                        element("thead") {
-                            element("tr") {
-                                element("th", .init("scope", "col")) { context.t(Strings.name) }
-                                element("th", .init("scope", "col")) { "Préfixe / Prefix" }
-                                element("th", .init("scope", "col")) { context.t(Strings.lastUsed) }
-                                element("th", .init("scope", "col")) { context.t(Strings.status) }
-                                element("th", .init("scope", "col")) { "" }
-                            }
-                        }
+                        Layout.tableHead(
+                            context,
+                            [Strings.name, Strings.tokenPrefix, Strings.lastUsed, Strings.status, Strings.actions])
                         element("tbody") {
                             for token in model.tokens {
                                 element("tr") {

@@ -52,7 +52,8 @@ struct CreateAwardTables: AsyncMigration {
         try await database.schema(AwardEvaluationAuditRecord.schema)
             .id()
             .field(
-                "evaluation_id", .uuid, .required, .references(AwardEvaluationRecord.schema, "id", onDelete: .cascade))
+                "evaluation_id", .uuid, .required, .references(AwardEvaluationRecord.schema, "id", onDelete: .cascade)
+            )
             .field("edited_by", .uuid, .references(User.schema, "id", onDelete: .setNull))
             .field("edited_at", .datetime, .required)
             .field("before_json", .string, .required)
