@@ -334,3 +334,44 @@ struct AwardImportTests {
         }
     }
 }
+
+@Suite("Award edition definitions")
+struct AwardDefinitionTests {
+    @Test("A bad definition is refused with every problem and where it is; nothing is created")
+    func badDefinitions() async throws {
+        try await withTestApp { app in
+            _ = try await AwardFixtures.seed(app)
+            let api = APIClient(app: app, token: try await Fixtures.token(app, "organiser@test.fr"))
+            let path = "/api/v1/orgs/award-org/award/editions"
+            var definition = try AwardFixtures.definition(code: "bad")
+            definition.companies[1].id = definition.companies[0].id
+            definition.scenarios.removeLast(5)
+            let response = try await api.send(.POST, path, json: String(decoding: try definition.json(), as: UTF8.self))
+            #expect(response.status == .unprocessableEntity)
+            let problem = try JSONDecoder().decode(ProblemDetails.self, from: Data(response.body.readableBytesView))
+            let pointers = Set(problem.errors?.map(\.pointer) ?? [])
+            #expect(pointers.contains("/companies/1/id"))
+            #expect(pointers.contains("/categories/0"), "10 scenarios is below the protocol's 13")
+
+            let malformed = try await api.send(.POST, path, json: #"{"edition": "#)
+            #expect(malformed.status == .badRequest)
+            let wrongType = try await api.send(.POST, path, json: #"{"edition": 3}"#)
+            #expect(wrongType.status == .unprocessableEntity)
+            #expect(wrongType.body.string.contains("edition"))
+
+            let duplicate = try await api.send(
+                .POST, path, json: String(decoding: try AwardFixtures.definition().json(), as: UTF8.self))
+            #expect(duplicate.status == .unprocessableEntity, "the fixture's edition code already exists")
+            #expect(try await AwardEditionRecord.query(on: app.db).count() == 1)
+
+            // A provider does not run editions; an agent of a brand may not create one.
+            let provider = APIClient(app: app, token: try await Fixtures.token(app, "provider-admin@test.fr"))
+            let providerBody = String(decoding: try AwardFixtures.definition(code: "p").json(), as: UTF8.self)
+            #expect(
+                try await provider.send(.POST, "/api/v1/orgs/provider-p/award/editions", json: providerBody).status
+                    == .forbidden)
+            let agent = APIClient(app: app, token: try await Fixtures.token(app, "agent-a@test.fr"))
+            #expect(try await agent.send(.POST, "/api/v1/orgs/brand-a/award/editions", json: "{}").status == .forbidden)
+        }
+    }
+}

@@ -83,11 +83,9 @@ struct AwardController {
         let definition: EditionDefinition
         do {
             definition = try AwardJSON.decoder.decode(
-                EditionDefinition.self, from: Data(request.body.data.map { Data(buffer: $0) } ?? Data()))
+                EditionDefinition.self, from: request.body.data.map { Data(buffer: $0) } ?? Data())
         } catch let error as DecodingError {
-            throw AppError(
-                .unprocessableEntity, title: "Validation failed", detail: "invalid edition definition",
-                problems: [DecodingProblem.describe(error)])
+            throw GuichetErrorMiddleware.describe(error)
         }
         let record = try await service(request).create(definition, tenant: request.requireTenant())
         let response = Response(status: .created)

@@ -80,48 +80,19 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
         }
     }
 
-    /// Explains a decoding failure with a JSON Pointer to the offending field.
+    /// Explains a decoding failure with a JSON Pointer to the offending field: 400 when the body is not
+    /// JSON at all, 422 when a field is missing or of the wrong type.
     static func describe(_ error: DecodingError) -> AppError {
-        func pointer(_ path: [any CodingKey]) -> String {
-            "/" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
-        }
-        switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
             return AppError(.badRequest, title: "Malformed body", detail: "the body is not valid JSON")
-        case .dataCorrupted(let context):
-            return AppError(
-                .unprocessableEntity, title: "Validation failed", detail: "invalid value",
-                problems: [.init(pointer: pointer(context.codingPath), detail: "invalid value")])
-        case .keyNotFound(let key, let context):
-            let where_ = pointer(context.codingPath + [key])
-            return AppError(
-                .unprocessableEntity, title: "Validation failed", detail: "missing field \(where_)",
-                problems: [.init(pointer: where_, detail: "required")])
-        case .typeMismatch(let type, let context):
-            let where_ = pointer(context.codingPath)
-            return AppError(
-                .unprocessableEntity, title: "Validation failed", detail: "wrong type at \(where_)",
-                problems: [.init(pointer: where_, detail: "expected \(Self.jsonTypeName(type))")])
-        case .valueNotFound(let type, let context):
-            let where_ = pointer(context.codingPath)
-            return AppError(
-                .unprocessableEntity, title: "Validation failed", detail: "null at \(where_)",
-                problems: [.init(pointer: where_, detail: "expected \(Self.jsonTypeName(type)), got null")])
-        @unknown default:
-            return AppError(.badRequest, detail: "the body could not be read")
         }
-    }
-
-    private static func jsonTypeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "a string"
-        case is Int.Type, is Int64.Type, is Double.Type: return "a number"
-        case is Bool.Type: return "a boolean"
-        default:
-            let name = String(describing: type)
-            if name.hasPrefix("Array") { return "an array" }
-            if name.hasPrefix("Dictionary") { return "an object" }
-            return "a value of type \(name)"
+        let problem = DecodingProblem.describe(error)
+        let detail: String
+        switch error {
+        case .keyNotFound: detail = "missing field \(problem.pointer)"
+        case .typeMismatch, .valueNotFound: detail = "wrong type at \(problem.pointer)"
+        default: detail = "invalid value at \(problem.pointer)"
         }
+        return AppError(.unprocessableEntity, title: "Validation failed", detail: detail, problems: [problem])
     }
 }
