@@ -98,8 +98,23 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Repetitions (the median is reported)") var repetitions = 5
         @Option(help: "table or json") var format: OutputFormat = .table
 
+        @Option(help: "Bootstrap these marks instead of the demo's: JSON {company: {channel: [marks]}}")
+        var marks: String?
+
         func run() async throws {
-            let result = try AwardBenchmark.run(resamples: resamples, repetitions: repetitions)
+            let result: AwardBenchmarkResult
+            if let marks {
+                let data: Data
+                do {
+                    data = try Data(contentsOf: URL(fileURLWithPath: marks))
+                } catch {
+                    throw ValidationError("cannot read \(marks): \(error.localizedDescription)")
+                }
+                let strata = try JSONDecoder().decode([String: [String: [Double]]].self, from: data)
+                result = try AwardBenchmark.run(marks: strata, resamples: resamples, repetitions: repetitions)
+            } else {
+                result = try AwardBenchmark.run(resamples: resamples, repetitions: repetitions)
+            }
             switch format {
             case .table: print(result.summary)
             case .json: print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
