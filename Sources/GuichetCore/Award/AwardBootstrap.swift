@@ -56,7 +56,18 @@ public enum AwardBootstrap {
             } else {
                 coefficients = self.strata.map { _ in 1 / total }
             }
+            pairSums = self.strata.map { stratum in
+                guard stratum.count <= Self.maxPairedStratum else { return [] }
+                return stratum.flatMap { first in stratum.map { first + $0 } }
+            }
         }
+
+        /// For each stratum of n marks, the n² sums x[i] + x[j]: drawing one of them uniformly is drawing two
+        /// tests independently, with one index and one load instead of two. Empty for strata too large to
+        /// keep their table in cache.
+        var pairSums: [[Double]]
+
+        static let maxPairedStratum = 180
     }
 
     /// The resampled marks of each company, `options.resamples` values each, in the order of `samples`.
@@ -95,22 +106,43 @@ public enum AwardBootstrap {
         var rng = SeededGenerator(seed: seed ^ stableHash(sample.companyID), stream: UInt64(block))
         for b in range {
             var mark = 0.0
-            for (stratum, coefficient) in zip(sample.strata, sample.coefficients) {
+            for (index, (stratum, coefficient)) in zip(sample.strata, sample.coefficients).enumerated() {
                 let n = UInt64(stratum.count)
                 var sum0 = 0.0
                 var sum1 = 0.0
-                stratum.withUnsafeBufferPointer { x in
-                    // Two draws per 64 random bits: each 32-bit half is mapped onto 0..<n by multiply-shift
-                    // (Lemire); the bias, n / 2^32 < 4e-8 for a stratum of 140, is far below Monte-Carlo
-                    // error. Two accumulators let consecutive loads overlap.
-                    var i = 0
-                    while i + 1 < x.count {
-                        let r = rng.next()
-                        sum0 += x[Int(((r & 0xFFFF_FFFF) &* n) >> 32)]
-                        sum1 += x[Int(((r >> 32) &* n) >> 32)]
-                        i += 2
+                // Indices by multiply-shift (Lemire) on 32-bit halves of a random word: two per word, with a
+                // bias in a test's chance of being drawn below m / 2^32 (5e-6 for the 140² pairs of the
+                // phone stratum), far below the Monte-Carlo error.
+                let pairs = sample.pairSums[index]
+                if !pairs.isEmpty {
+                    let m = UInt64(pairs.count)
+                    pairs.withUnsafeBufferPointer { p in
+                        var drawn = 0
+                        while drawn + 3 < stratum.count {
+                            let r = rng.next()
+                            sum0 += p[Int(((r & 0xFFFF_FFFF) &* m) >> 32)]
+                            sum1 += p[Int(((r >> 32) &* m) >> 32)]
+                            drawn += 4
+                        }
+                        if drawn + 1 < stratum.count {
+                            sum0 += p[Int(((rng.next() >> 32) &* m) >> 32)]
+                            drawn += 2
+                        }
+                        if drawn < stratum.count {
+                            sum1 += stratum[Int(((rng.next() >> 32) &* n) >> 32)]
+                        }
                     }
-                    if i < x.count { sum0 += x[Int(((rng.next() >> 32) &* n) >> 32)] }
+                } else {
+                    stratum.withUnsafeBufferPointer { x in
+                        var i = 0
+                        while i + 1 < x.count {
+                            let r = rng.next()
+                            sum0 += x[Int(((r & 0xFFFF_FFFF) &* n) >> 32)]
+                            sum1 += x[Int(((r >> 32) &* n) >> 32)]
+                            i += 2
+                        }
+                        if i < x.count { sum0 += x[Int(((rng.next() >> 32) &* n) >> 32)] }
+                    }
                 }
                 mark += coefficient * (sum0 + sum1)
             }
