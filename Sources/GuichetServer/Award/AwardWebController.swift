@@ -41,10 +41,6 @@ struct AwardWebController {
             request.parameters.get("edition", as: UUID.self), tenant: request.requireTenant())
     }
 
-    private func html(_ markup: Markup, status: HTTPResponseStatus = .ok) -> Response {
-        HTMLResponse(markup: markup, status: status).response()
-    }
-
     // MARK: Editions
 
     @Sendable func editions(_ request: Request) async throws -> Response {
@@ -65,7 +61,7 @@ struct AwardWebController {
             organisation: tenant.organisation, owned: try rows(owned), participating: try rows(participating),
             canCreate: tenant.roles.contains(.admin) && tenant.organisation.kind != .provider,
             isShopper: tenant.roles.contains(.shopper), error: error, definitionText: definition)
-        return html(AwardPages.editions(model, try await PageContext(request: request)), status: status)
+        return AwardPages.editions(model, try await PageContext(request: request)).response(status: status)
     }
 
     struct CreateForm: Content {
@@ -138,7 +134,7 @@ struct AwardWebController {
             results: categories, reportable: reportable,
             provisional: access.isOwner && record.state != .published, notice: notice, importProblems: problems,
             frozen: (try? service.scorecards(record))?.freeze(editionID: record.code).pins ?? [])
-        return html(AwardPages.edition(model, try await PageContext(request: request)), status: status)
+        return AwardPages.edition(model, try await PageContext(request: request)).response(status: status)
     }
 
     @Sendable func advance(_ request: Request) async throws -> Response {
@@ -193,7 +189,7 @@ struct AwardWebController {
             organisation: tenant.organisation, editionID: try access.record.requireID(),
             editionName: access.record.name,
             rows: rows, showShopper: access.canReadEverything, notice: notice)
-        return html(AwardPages.plan(model, try await PageContext(request: request)))
+        return AwardPages.plan(model, try await PageContext(request: request)).response()
     }
 
     @Sendable func planCSV(_ request: Request) async throws -> Response {
@@ -256,7 +252,7 @@ struct AwardWebController {
         let model = AwardPages.EvaluationFormModel(
             organisation: try request.requireTenant().organisation, editionID: try access.record.requireID(),
             test: planned, scorecard: scorecard, values: values, problems: problems)
-        return html(AwardPages.evaluationForm(model, try await PageContext(request: request)), status: status)
+        return AwardPages.evaluationForm(model, try await PageContext(request: request)).response(status: status)
     }
 
     @Sendable func submitEvaluation(_ request: Request) async throws -> Response {
@@ -373,7 +369,7 @@ struct AwardWebController {
 
     @Sendable func report(_ request: Request) async throws -> Response {
         let model = try await reportModel(request, printable: false)
-        return html(AwardPages.report(model, try await PageContext(request: request)))
+        return AwardPages.report(model, try await PageContext(request: request)).response()
     }
 
     @Sendable func reportPDF(_ request: Request) async throws -> Response {

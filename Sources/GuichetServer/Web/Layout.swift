@@ -123,6 +123,13 @@ enum Layout {
     }
 }
 
+extension Markup {
+    /// This page as an HTML response.
+    func response(status: HTTPResponseStatus = .ok) -> Response {
+        HTMLResponse(markup: self, status: status).response()
+    }
+}
+
 extension Markup: AsyncResponseEncodable {
     public func encodeResponse(for request: Request) async throws -> Response {
         HTMLResponse(markup: self, status: .ok).response()

@@ -32,7 +32,7 @@ struct WebController {
     @Sendable func loginForm(_ request: Request) async throws -> Response {
         if request.principal != nil { return request.redirect(to: "/") }
         let model = LoginPage.Model(next: Self.localPath(request.query[String.self, at: "next"]))
-        return try await render(LoginPage.render(model, PageContext(request: request)), request)
+        return LoginPage.render(model, try await PageContext(request: request)).response()
     }
 
     struct LoginForm: Content {
@@ -60,7 +60,7 @@ struct WebController {
                     ((oldest ?? request.now).addingTimeInterval(config.loginWindow)
                         .timeIntervalSince(request.now) / 60).rounded(.up)))
             model.error = Strings.tooManyAttempts.format(request.language, String(wait))
-            let response = try await render(LoginPage.render(model, PageContext(request: request)), request)
+            let response = LoginPage.render(model, try await PageContext(request: request)).response()
             response.status = .tooManyRequests
             response.headers.replaceOrAdd(name: .retryAfter, value: String(wait * 60))
             return response
@@ -69,7 +69,7 @@ struct WebController {
         guard let user = try await request.accounts.authenticate(email: email, password: form.password ?? "") else {
             try await request.loginFailures.record(email: email, clientAddress: client, at: request.now)
             model.error = request.language == .fr ? Strings.badCredentials.fr : Strings.badCredentials.en
-            let response = try await render(LoginPage.render(model, PageContext(request: request)), request)
+            let response = LoginPage.render(model, try await PageContext(request: request)).response()
             response.status = .unauthorized
             return response
         }
@@ -102,7 +102,7 @@ struct WebController {
 
     @Sendable func home(_ request: Request) async throws -> Response {
         let model = HomePage.Model(principal: try request.requirePrincipal())
-        return try await render(HomePage.render(model, PageContext(request: request)), request)
+        return HomePage.render(model, try await PageContext(request: request)).response()
     }
 
     @Sendable func organisation(_ request: Request) async throws -> Response {
@@ -118,7 +118,7 @@ struct WebController {
         )
         .map(OrganisationSummary.init)
         let model = OrganisationPage.Model(organisation: tenant.organisation, members: members, linked: linked)
-        return try await render(OrganisationPage.render(model, PageContext(request: request)), request)
+        return OrganisationPage.render(model, try await PageContext(request: request)).response()
     }
 
     @Sendable func tokens(_ request: Request) async throws -> Response {
@@ -160,7 +160,7 @@ struct WebController {
         }
         let page = TokensPage.render(
             .init(tokens: tokens, newSecret: newSecret, error: error), try await PageContext(request: request))
-        let response = try await render(page, request)
+        let response = page.response()
         response.status = status
         // The page may show a secret: never cache it.
         response.headers.cacheControl = .init(noStore: true)
@@ -168,10 +168,6 @@ struct WebController {
     }
 
     // MARK: Helpers
-
-    private func render(_ markup: Markup, _ request: Request) async throws -> Response {
-        HTMLResponse(markup: markup, status: .ok).response()
-    }
 
     /// Only same-site paths are followed after sign-in or a language switch, so a crafted link cannot
     /// send a person to another site.
