@@ -4,7 +4,8 @@
 #
 #   bench/staffing/run.sh [replications]        # default 400 replications of sim_bench's week
 #
-# Guichet side: `guichet bench simulate` when the CLI is built (GUICHET_BIN, default .build/release/guichet);
+# Guichet side: `guichet bench simulate` and `guichet bench erlang` when the CLI is built (GUICHET_BIN, default
+# .build/release/guichet; e.g. GUICHET_BIN=.build-staffing-release/release/guichet);
 # until then, a throwaway package that links only GuichetCore (no Vapor) runs the same public functions:
 # SimulationBenchmark.simulate(...) and SimulationBenchmark.erlangCEvaluationsPerSecond(...).
 # Python side: sim_bench.py heapq simpy ciw (from /work/shared/peers/queueing) in a venv.
@@ -17,7 +18,9 @@ GUICHET_BIN="${GUICHET_BIN:-$ROOT/.build/release/guichet}"
 
 echo "== Guichet (Swift, release) =="
 if [ -x "$GUICHET_BIN" ] && "$GUICHET_BIN" bench simulate --help >/dev/null 2>&1; then
-    "$GUICHET_BIN" bench simulate --replications "$REPS"
+    # JSON lines with sim_bench.py's keys (plus 95 % half-widths); `--format table` gives the same for people.
+    "$GUICHET_BIN" bench simulate --replications "$REPS" --format json
+    "$GUICHET_BIN" bench erlang --agents 16 1000 --format json
 else
     PKG=/tmp/guichet-bench-core
     mkdir -p "$PKG/Sources/BenchCore"
