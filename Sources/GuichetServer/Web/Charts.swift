@@ -12,11 +12,16 @@ enum Charts {
         var best: Double?
     }
 
+    /// A label that fits the label column (about 40 characters at 12 px), with an ellipsis when cut.
+    static func shortened(_ label: String, to limit: Int = 40) -> String {
+        label.count <= limit ? label : String(label.prefix(limit - 1)) + "…"
+    }
+
     /// Horizontal bars on a 0…`maximum` scale, with a dashed line at `threshold` (e.g. 12/20).
     static func horizontalBars(
         _ bars: [Bar], maximum: Double = 20, threshold: Double? = nil, title: String, legend: [String] = []
     ) -> Markup {
-        let labelWidth = 230.0
+        let labelWidth = 260.0
         let plotWidth = 420.0
         let rowHeight = 26.0
         let top = 8.0
@@ -37,11 +42,13 @@ enum Charts {
         for (index, bar) in bars.enumerated() {
             let y = top + Double(index) * rowHeight
             svg += "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 16))\" font-size=\"12\" text-anchor=\"end\" "
-            svg += "fill=\"#1d2430\">\(Markup.escape(String(bar.label.prefix(38))))</text>"
+            svg += "fill=\"#1d2430\">\(Markup.escape(shortened(bar.label)))</text>"
             svg += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 4))\" width=\"\(f(x(bar.value) - labelWidth))\" "
             svg +=
                 "height=\"16\" fill=\"#0b5cad\" rx=\"2\"><title>\(Markup.escape(bar.label)): \(f(bar.value))</title></rect>"
-            svg += "<text x=\"\(f(x(bar.value) + 4))\" y=\"\(f(y + 16))\" font-size=\"11\" fill=\"#1d2430\">"
+            // Values in a column of their own, right of the scale, so they never cover the marks.
+            svg += "<text x=\"\(f(labelWidth + plotWidth + 10))\" y=\"\(f(y + 16))\" font-size=\"11\" "
+            svg += "fill=\"#1d2430\">"
             svg += "\(f(bar.value))</text>"
             if let mean = bar.mean {
                 svg += "<line x1=\"\(f(x(mean)))\" y1=\"\(f(y + 1))\" x2=\"\(f(x(mean)))\" y2=\"\(f(y + 23))\" "
