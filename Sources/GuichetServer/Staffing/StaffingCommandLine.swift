@@ -44,7 +44,7 @@ public enum StaffingCommandLine {
     /// A message for people: each problem named by its flag, or by its place in `file` for a forecast field.
     public static func message(for error: any Error, file: String? = nil) -> String {
         guard let failure = error as? ValidationFailure else {
-            return (error as? CustomStringConvertible)?.description ?? "\(error)"
+            return String(describing: error)
         }
         return failure.problems.map { problem in
             "\(place(problem.pointer, file: file)): \(problem.detail)"
