@@ -9,6 +9,9 @@ import urllib.request
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("GUICHET_BIN", os.path.join(ROOT, ".build", "debug", "guichet"))
@@ -62,3 +65,13 @@ def browser():
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
+
+
+def click_and_wait(browser, element, timeout=20):
+    """Clicks something that loads a new page, and waits until the old page is gone.
+
+    Without the wait, the next lookup may find an element of the page being left (stale element).
+    """
+    old = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(old))

@@ -2,6 +2,7 @@
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from conftest import click_and_wait
 from test_login import sign_in
 
 
@@ -14,7 +15,7 @@ def test_shopper_records_an_evaluation(browser, server):
     # Only their own tests: the shopper column is not shown to a shopper.
     assert "Client mystère" not in browser.find_element(By.CSS_SELECTOR, "#plan thead").text
 
-    browser.find_element(By.CSS_SELECTOR, "a.evaluate").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "a.evaluate"))
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Évaluation de la visite")
     test_id = browser.find_element(By.TAG_NAME, "h1").text.split()[-1]
     for select in browser.find_elements(By.CSS_SELECTOR, "select[name^='score_']"):
@@ -26,7 +27,7 @@ def test_shopper_records_an_evaluation(browser, server):
             inputs[0].clear()
             inputs[0].send_keys(value)
     browser.find_element(By.ID, "verbatim").send_keys("Accueil chaleureux, réponse claire.")
-    browser.find_element(By.ID, "save-evaluation").click()
+    click_and_wait(browser, browser.find_element(By.ID, "save-evaluation"))
 
     assert "Évaluation enregistrée" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
     row = [r for r in browser.find_elements(By.CSS_SELECTOR, "#plan tbody tr")
@@ -35,15 +36,15 @@ def test_shopper_records_an_evaluation(browser, server):
 
     # Reopening the test shows what was recorded.
     browser.get(server + f"/orgs/trophees-demo/award/assignments")
-    browser.find_element(By.XPATH, f"//td[text()='{test_id}']/..//a[@class='evaluate']").click()
+    click_and_wait(browser, browser.find_element(By.XPATH, f"//td[text()='{test_id}']/..//a[@class='evaluate']"))
     assert "Accueil chaleureux" in browser.find_element(By.ID, "verbatim").get_attribute("value")
 
 
 def test_brand_reads_its_published_report(browser, server):
     sign_in(browser, server, "admin@demo.test")
     browser.get(server + "/orgs/maison-lumiere/award")
-    browser.find_element(By.PARTIAL_LINK_TEXT, "2018").click()
-    browser.find_element(By.LINK_TEXT, "Maison Lumière").click()
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "2018"))
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Maison Lumière"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Rapport — Maison Lumière"
     assert browser.find_elements(By.CSS_SELECTOR, "figure.chart svg"), "SVG charts"
     assert browser.find_elements(By.CSS_SELECTOR, "#strengths li")

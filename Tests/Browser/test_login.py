@@ -2,6 +2,8 @@
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from conftest import click_and_wait
+
 DEMO_PASSWORD = "guichet-demo"
 
 
@@ -9,7 +11,7 @@ def sign_in(browser, server, email):
     browser.get(server + "/login")
     browser.find_element(By.ID, "email").send_keys(email)
     browser.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
-    browser.find_element(By.ID, "login-submit").click()
+    click_and_wait(browser, browser.find_element(By.ID, "login-submit"))
 
 
 def test_demo_admin_signs_in_in_french_then_switches_to_english(browser, server):
@@ -25,7 +27,7 @@ def test_demo_admin_signs_in_in_french_then_switches_to_english(browser, server)
     assert "Administrateur" in browser.page_source
 
     Select(browser.find_element(By.ID, "language-select")).select_by_value("en")
-    browser.find_element(By.ID, "language-submit").click()
+    click_and_wait(browser, browser.find_element(By.ID, "language-submit"))
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert browser.find_element(By.ID, "welcome").text == "Hello, Claire Admin"
     assert "Administrator" in browser.page_source
@@ -39,6 +41,6 @@ def test_wrong_password_is_refused_with_a_message(browser, server):
     browser.get(server + "/login")
     browser.find_element(By.ID, "email").send_keys("viewer@demo.test")
     browser.find_element(By.ID, "password").send_keys("not the password")
-    browser.find_element(By.ID, "login-submit").click()
+    click_and_wait(browser, browser.find_element(By.ID, "login-submit"))
     assert "incorrect" in browser.find_element(By.ID, "login-error").text
     assert browser.find_element(By.ID, "email").get_attribute("value") == "viewer@demo.test"
