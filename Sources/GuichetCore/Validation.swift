@@ -51,6 +51,14 @@ public enum InputRules {
     public static let minimumPasswordLength = 10
 
     /// A URL-safe identifier derived from a name: "Électricité de France" → "electricite-de-france".
+    /// An identifier a person types and a URL carries: 1 to 64 letters, digits, '-', '_' or '.'.
+    public static func isCode(_ value: String) -> Bool {
+        !value.isEmpty && value.count <= 64
+            && value.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))
+            }
+    }
+
     public static func slug(_ name: String) -> String {
         let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr"))
         var out = ""

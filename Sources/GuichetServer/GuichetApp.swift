@@ -9,7 +9,7 @@ import Vapor
 public enum GuichetApp {
     /// Configures `app` from `configuration`: database, middleware, routes. Does not migrate.
     public static func configure(_ app: Application, _ configuration: GuichetConfiguration) async throws {
-        app.guichet = GuichetContext(configuration: configuration)
+        app.guichet = GuichetContext(configuration: configuration, logger: app.logger)
         app.logger.logLevel = configuration.logLevel
         app.http.server.configuration.hostname = configuration.hostname
         app.http.server.configuration.port = configuration.port

@@ -11,4 +11,5 @@ func registerRoutes(_ app: Application) {
     AwardController().register(api)
     OperationsController().register(app, api: api)
     StaffingController().register(api, web: web)
+    ContactCentreController().register(api)
 }

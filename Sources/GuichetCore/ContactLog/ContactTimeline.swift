@@ -205,6 +205,13 @@ public struct JourneyView: Codable, Sendable, Hashable {
     public var entryPointsTouched: Int
     public var contactsWithHoldOrTransfer: Int
 
+    public init(customerID: String, contacts: Int, entryPointsTouched: Int, contactsWithHoldOrTransfer: Int) {
+        self.customerID = customerID
+        self.contacts = contacts
+        self.entryPointsTouched = entryPointsTouched
+        self.contactsWithHoldOrTransfer = contactsWithHoldOrTransfer
+    }
+
     /// One view per customer, in customer order.
     public static func views(_ timelines: [ContactTimeline]) -> [JourneyView] {
         Dictionary(grouping: timelines.filter { $0.customerID != nil }, by: { $0.customerID! })

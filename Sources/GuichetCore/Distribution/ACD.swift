@@ -1,7 +1,7 @@
 import Foundation
 
 /// The media an agent handles, each with its own concurrency (one call, or up to three chats…).
-public enum Medium: String, Codable, Sendable, CaseIterable {
+public enum Medium: String, Codable, Sendable, CaseIterable, CodingKeyRepresentable {
     case voice
     case chat
     case email
@@ -245,5 +245,16 @@ public struct ContactDistributor: Codable, Sendable {
         }
         waiting = waiting.enumerated().filter { !served.contains($0.offset) }.map(\.element)
         return assignments
+    }
+}
+
+extension SkillRequirement {
+    private enum CodingKeys: String, CodingKey { case skill, minimumLevel }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            try container.decode(String.self, forKey: .skill),
+            minimumLevel: try container.decodeIfPresent(Int.self, forKey: .minimumLevel) ?? 1)
     }
 }

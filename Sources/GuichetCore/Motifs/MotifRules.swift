@@ -218,3 +218,88 @@ public struct Router: Sendable {
             because: reasons.isEmpty ? "rule \(chosen.id) applies to every contact" : reasons.joined(separator: "; "))
     }
 }
+
+extension FactCondition {
+    private enum Key: String, CodingKey, CaseIterable {
+        case entryPoint, ivrChoice, anyKeyword, customer, medium
+    }
+
+    private struct CustomerCondition: Codable {
+        var attribute: String
+        var equals: String
+    }
+
+    /// One key per condition: `{"entryPoint": "+33…"}`, `{"ivrChoice": "2"}`, `{"anyKeyword": ["résilier"]}`,
+    /// `{"customer": {"attribute": "segment", "equals": "premium"}}`, `{"medium": "chat"}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        guard container.allKeys.count == 1, let key = container.allKeys.first else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "a condition has exactly one of: "
+                        + Key.allCases.map(\.rawValue).joined(separator: ", ")))
+        }
+        switch key {
+        case .entryPoint: self = .entryPoint(try container.decode(String.self, forKey: key))
+        case .ivrChoice: self = .ivrChoice(try container.decode(String.self, forKey: key))
+        case .anyKeyword: self = .anyKeyword(try container.decode([String].self, forKey: key))
+        case .customer:
+            let condition = try container.decode(CustomerCondition.self, forKey: key)
+            self = .customer(attribute: condition.attribute, equals: condition.equals)
+        case .medium: self = .medium(try container.decode(Medium.self, forKey: key))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .entryPoint(let value): try container.encode(value, forKey: .entryPoint)
+        case .ivrChoice(let value): try container.encode(value, forKey: .ivrChoice)
+        case .anyKeyword(let words): try container.encode(words, forKey: .anyKeyword)
+        case .customer(let attribute, let value):
+            try container.encode(CustomerCondition(attribute: attribute, equals: value), forKey: .customer)
+        case .medium(let medium): try container.encode(medium, forKey: .medium)
+        }
+    }
+}
+
+// Optional members default when absent, so a rule is written with only what it needs.
+extension MotifRule {
+    private enum CodingKeys: String, CodingKey { case id, motif, priority, conditions }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            motif: try container.decode(String.self, forKey: .motif),
+            priority: try container.decodeIfPresent(Int.self, forKey: .priority) ?? 0,
+            conditions: try container.decode([FactCondition].self, forKey: .conditions))
+    }
+}
+
+extension RoutingTarget {
+    private enum CodingKeys: String, CodingKey { case queue, priority, skills }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            queue: try container.decode(String.self, forKey: .queue),
+            priority: try container.decodeIfPresent(Int.self, forKey: .priority) ?? 0,
+            skills: try container.decodeIfPresent([SkillRequirement].self, forKey: .skills) ?? [])
+    }
+}
+
+extension RoutingRule {
+    private enum CodingKeys: String, CodingKey { case id, motif, media, customer, target }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            motif: try container.decodeIfPresent(String.self, forKey: .motif),
+            media: try container.decodeIfPresent(Set<Medium>.self, forKey: .media) ?? [],
+            customer: try container.decodeIfPresent([String: String].self, forKey: .customer) ?? [:],
+            target: try container.decode(RoutingTarget.self, forKey: .target))
+    }
+}

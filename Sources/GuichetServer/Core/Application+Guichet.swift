@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import GuichetCore
 import GuichetStore
 import Prometheus
@@ -8,10 +9,16 @@ import Vapor
 public final class GuichetContext: Sendable {
     public let configuration: GuichetConfiguration
     public let metrics: PrometheusCollectorRegistry
+    /// Contact-centre changes, pushed to live pages across instances.
+    let changeFeed: ChangeFeed
+    let routingCache = RoutingCache()
 
-    init(configuration: GuichetConfiguration) {
+    init(configuration: GuichetConfiguration, logger: Logger) {
         self.configuration = configuration
         self.metrics = PrometheusCollectorRegistry()
+        var postgres: SQLPostgresConfiguration?
+        if case .postgres(let url) = configuration.database { postgres = try? SQLPostgresConfiguration(url: url) }
+        self.changeFeed = ChangeFeed(postgres: postgres, logger: logger)
     }
 
     var maxBodyBytes: Int { configuration.maxBodyBytes }

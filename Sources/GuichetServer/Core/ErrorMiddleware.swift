@@ -1,4 +1,5 @@
 import GuichetCore
+import GuichetStore
 import Vapor
 
 /// Turns every error into a response a caller can act on: problem details (JSON) for the API and
@@ -58,6 +59,12 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
             return error
         case let failure as ValidationFailure:
             return .validation(failure)
+        case let error as ContactCentreError:
+            switch error {
+            case .unknownContact, .unknownAgent, .unknownCustomer: return AppError(.notFound, detail: error.description)
+            case .unknownQueue: return AppError(.unprocessableEntity, detail: error.description)
+            case .invalidTransition, .agentUnavailable, .conflict: return AppError(.conflict, detail: error.description)
+            }
         case let error as DecodingError:
             return Self.describe(error)
         case let abort as any AbortError:

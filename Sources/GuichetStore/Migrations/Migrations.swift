@@ -14,6 +14,8 @@ public enum GuichetMigrations {
             CreateLoginFailures(),
             // 002: the award protocol.
             CreateAwardTables(),
+            // 003: the single point of contact.
+            CreateContactCentreTables(),
         ]
     }
 }

@@ -1,0 +1,185 @@
+import Foundation
+import GuichetCore
+import GuichetStore
+import Vapor
+
+extension ContactRecord: Content {}
+extension ContactEventRecord: Content {}
+extension MessageRecord: Content {}
+extension QueueRecord: Content {}
+extension AgentRecord: Content {}
+extension EntryPointRecord: Content {}
+extension AssignmentRecord: Content {}
+extension LiveQueues: Content {}
+extension ContactLogSummary: Content {}
+extension CustomerMergeRecord: Content {}
+
+enum ContactSchemas {
+    static let contact = Schema.object(
+        [
+            "id": Schema.uuid, "customerID": Schema.nullable(Schema.uuid),
+            "medium": Schema.enumeration(Medium.allCases.map(\.rawValue)), "entryPoint": Schema.nullable(Schema.string),
+            "externalRef": Schema.nullable(Schema.string), "subject": Schema.string,
+            "motif": Schema.nullable(Schema.string), "queue": Schema.string, "priority": Schema.integer,
+            "state": Schema.string, "agentID": Schema.nullable(Schema.uuid), "routeReason": Schema.string,
+            "createdAt": Schema.dateTime, "enqueuedAt": Schema.dateTime,
+        ], required: ["id", "medium", "subject", "queue", "priority", "state", "createdAt"])
+    static let queue = Schema.object(
+        [
+            "code": Schema.string, "name": Schema.string, "overflowAfter": Schema.nullable(Schema.number),
+            "overflowQueue": Schema.nullable(Schema.string),
+        ], required: ["code", "name"])
+    static let agent = Schema.object(
+        [
+            "id": Schema.uuid, "code": Schema.string, "name": Schema.string, "userID": Schema.nullable(Schema.uuid),
+            "skills": ["type": "object", "additionalProperties": Schema.integer],
+            "queues": Schema.array(Schema.string),
+            "capacity": ["type": "object", "additionalProperties": Schema.integer],
+            "state": Schema.enumeration(["available", "wrap_up", "away"]),
+            "load": ["type": "object", "additionalProperties": Schema.integer],
+        ], required: ["id", "code", "name", "skills", "queues", "capacity", "state"])
+    static let entryPoint = Schema.object(
+        [
+            "id": Schema.uuid, "medium": Schema.enumeration(Medium.allCases.map(\.rawValue)),
+            "address": Schema.string, "label": Schema.string,
+        ], required: ["id", "medium", "address", "label"])
+    static let assignment = Schema.object(
+        [
+            "contactID": Schema.uuid, "agentID": Schema.uuid, "agentCode": Schema.string, "queue": Schema.string,
+            "waited": Schema.number,
+        ], required: ["contactID", "agentID", "agentCode", "queue", "waited"])
+    static let anyObject: JSONValue = ["type": "object"]
+}
+
+/// A customer identity as JSON: `{"kind": "phone", "value": "+33…"}`; social values are "network:handle".
+struct IdentityDTO: Content, Equatable {
+    var kind: String
+    var value: String
+
+    init(_ identity: CustomerIdentity) {
+        (kind, value) = identity.stored
+    }
+}
+
+struct CustomerDTO: Content {
+    var id: UUID
+    var displayName: String?
+    var attributes: [String: String]
+    var identities: [IdentityDTO]
+    var createdAt: Date
+
+    init(_ record: CustomerRecord) {
+        id = record.id
+        displayName = record.displayName
+        attributes = record.attributes
+        identities = record.identities.map(IdentityDTO.init)
+        createdAt = record.createdAt
+    }
+}
+
+struct CustomerHistoryDTO: Content {
+    var customer: CustomerDTO
+    var journey: JourneyView
+    var contacts: [HistoryEntry]
+    var merges: [CustomerMergeRecord]
+}
+
+extension JourneyView: Content {}
+extension HistoryEntry: Content {}
+
+/// `POST /contacts`: a contact from any channel an integration handles itself.
+struct ContactInput: Content {
+    var medium: Medium
+    var entryPoint: String?
+    var externalRef: String?
+    var subject: String?
+    var text: String?
+    var ivrChoice: String?
+    var customer: CustomerInput?
+
+    struct CustomerInput: Content {
+        var name: String?
+        var phone: String?
+        var email: String?
+        var social: SocialHandle?
+        var attributes: [String: String]?
+    }
+
+    struct SocialHandle: Content {
+        var network: String
+        var handle: String
+    }
+
+    static let schema = Schema.object(
+        [
+            "medium": Schema.enumeration(Medium.allCases.map(\.rawValue)), "entryPoint": Schema.string,
+            "externalRef": Schema.string, "subject": Schema.string, "text": Schema.string, "ivrChoice": Schema.string,
+            "customer": Schema.object(
+                [
+                    "name": Schema.string, "phone": Schema.string, "email": Schema.string,
+                    "social": Schema.object(
+                        ["network": Schema.string, "handle": Schema.string], required: ["network", "handle"]),
+                    "attributes": ["type": "object", "additionalProperties": Schema.string],
+                ], required: []),
+        ], required: ["medium"])
+}
+
+struct IntakeDTO: Content {
+    var contact: ContactRecord
+    var assignment: AssignmentRecord?
+}
+
+struct ContactDetailDTO: Content {
+    var contact: ContactRecord
+    var events: [ContactEventRecord]
+    var messages: [MessageRecord]
+}
+
+struct EventInput: Content {
+    var kind: ContactEventKind
+    var reason: String?
+    var queue: String?
+    static let schema = Schema.object(
+        [
+            "kind": Schema.enumeration(ContactEventKind.allCases.map(\.rawValue)), "reason": Schema.string,
+            "queue": Schema.string,
+        ], required: ["kind"])
+}
+
+struct MotifInput: Content {
+    var motif: String
+    var reason: String?
+}
+
+struct AgentInput: Content {
+    var name: String
+    var userEmail: String?
+    var skills: [String: Int]?
+    var queues: [String]?
+    var capacity: [Medium: Int]?
+}
+
+struct AgentStateInput: Content {
+    var state: AgentState
+}
+
+struct EntryPointInput: Content {
+    var medium: Medium
+    var address: String
+    var label: String
+}
+
+struct MergeInput: Content {
+    var first: UUID
+    var second: UUID
+    var reason: String
+}
+
+struct RoutingDTO: Content {
+    var version: Int
+    var configuration: RoutingConfiguration
+    var updatedBy: String
+    var updatedAt: Date
+}
+
+extension RoutingConfiguration: Content {}

@@ -1,0 +1,359 @@
+import Fluent
+import Foundation
+import GuichetCore
+import SQLKit
+
+/// The single point of contact's data for one organisation: customers, entry points, routing set-up,
+/// queues, agents, contacts and their event log, messages.
+///
+/// Built from a `TenantScope`, so every statement carries the organisation filter; all SQL is
+/// parameterised. Runs on SQLite (one instance) and PostgreSQL (several instances: the ACD locks the
+/// organisation's dispatch row and claims contacts with `FOR UPDATE SKIP LOCKED`).
+public struct ContactCentreStore: Sendable {
+    public let scope: TenantScope
+    var organisationID: UUID { scope.organisationID }
+
+    public init(scope: TenantScope) {
+        self.scope = scope
+    }
+
+    var sql: any SQLDatabase { scope.database as! any SQLDatabase }
+    static func isPostgres(_ database: any SQLDatabase) -> Bool { database.dialect.name == "postgresql" }
+
+    /// Runs `work` in one transaction, its statements on that transaction's connection. On SQLite the
+    /// contact centre's writers take turns (see `Serialiser`).
+    func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let database = scope.database
+        if Self.isPostgres(sql) {
+            return try await database.transaction { try await work($0 as! any SQLDatabase) }
+        }
+        return try await Serialiser.sqliteWriters.run {
+            try await database.transaction { try await work($0 as! any SQLDatabase) }
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    // MARK: Queues
+
+    public func queues() async throws -> [QueueRecord] {
+        try await sql.raw(
+            "SELECT code, name, overflow_after, overflow_queue FROM acd_queues WHERE organisation_id = \(bind: organisationID) ORDER BY code"
+        ).all().map(Self.queue)
+    }
+
+    static func queue(_ row: any SQLRow) throws -> QueueRecord {
+        QueueRecord(
+            code: try row.decode(column: "code", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            overflowAfter: try row.decode(column: "overflow_after", as: Double?.self),
+            overflowQueue: try row.decode(column: "overflow_queue", as: String?.self))
+    }
+
+    /// Creates or replaces a queue. Its overflow queue must exist (or be this queue's own code on creation).
+    public func saveQueue(_ queue: QueueRecord, now: Date = Date()) async throws -> QueueRecord {
+        var problems: [FieldProblem] = []
+        if !InputRules.isCode(queue.code) {
+            problems.append(.init(pointer: "/code", detail: "1 to 64 letters, digits, '-', '_' or '.'"))
+        }
+        let name = queue.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty || name.count > 200 {
+            problems.append(.init(pointer: "/name", detail: "a name of 1 to 200 characters"))
+        }
+        if (queue.overflowAfter == nil) != (queue.overflowQueue == nil) {
+            problems.append(.init(pointer: "/overflowQueue", detail: "overflow needs both a delay and a queue"))
+        }
+        if let after = queue.overflowAfter, !(after.isFinite && after >= 0) {
+            problems.append(.init(pointer: "/overflowAfter", detail: "seconds, 0 or more"))
+        }
+        if let target = queue.overflowQueue {
+            if target == queue.code {
+                problems.append(.init(pointer: "/overflowQueue", detail: "a queue cannot overflow into itself"))
+            } else if try await !queues().contains(where: { $0.code == target }) {
+                problems.append(.init(pointer: "/overflowQueue", detail: "unknown queue '\(target)'"))
+            }
+        }
+        guard problems.isEmpty else { throw ValidationFailure(problems) }
+        let record = QueueRecord(
+            code: queue.code, name: name, overflowAfter: queue.overflowAfter, overflowQueue: queue.overflowQueue)
+        let org = organisationID
+        try await transaction { db in
+            let updated = try await db.raw(
+                """
+                UPDATE acd_queues SET name = \(bind: name), overflow_after = \(bind: record.overflowAfter),
+                overflow_queue = \(bind: record.overflowQueue) WHERE organisation_id = \(bind: org) AND code = \(bind: record.code) RETURNING code
+                """
+            ).all()
+            if updated.isEmpty {
+                try await db.raw(
+                    """
+                    INSERT INTO acd_queues (id, organisation_id, code, name, overflow_after, overflow_queue, created_at)
+                    VALUES (\(bind: UUID()), \(bind: org), \(bind: record.code), \(bind: name), \(bind: record.overflowAfter), \(bind: record.overflowQueue), \(bind: now))
+                    """
+                ).run()
+            }
+        }
+        return record
+    }
+
+    // MARK: Agents
+
+    static let agentColumns =
+        "id, user_id, code, name, skills_json, queues_json, capacity_json, state, idle_since, state_since"
+
+    static func agent(_ row: any SQLRow, load: [Medium: Int]) throws -> AgentRecord {
+        AgentRecord(
+            id: try row.decode(column: "id", as: UUID.self), userID: try row.decode(column: "user_id", as: UUID?.self),
+            code: try row.decode(column: "code", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            skills: try decode([String: Int].self, row.decode(column: "skills_json", as: String.self)),
+            queues: try decode([String].self, row.decode(column: "queues_json", as: String.self)),
+            capacity: try decode([Medium: Int].self, row.decode(column: "capacity_json", as: String.self)),
+            state: AgentState(rawValue: try row.decode(column: "state", as: String.self)) ?? .away,
+            idleSince: try row.decode(column: "idle_since", as: Date.self),
+            stateSince: try row.decode(column: "state_since", as: Date.self), load: load)
+    }
+
+    static let heldStates = "('offered', 'in_progress', 'on_hold', 'wrap_up')"
+
+    /// Contacts in hand per agent and medium.
+    static func loads(_ db: any SQLDatabase, organisation: UUID) async throws -> [UUID: [Medium: Int]] {
+        let rows = try await db.raw(
+            """
+            SELECT agent_id, medium, COUNT(*) AS n FROM contacts WHERE organisation_id = \(bind: organisation)
+            AND agent_id IS NOT NULL AND state IN \(unsafeRaw: heldStates) GROUP BY agent_id, medium
+            """
+        ).all()
+        var result: [UUID: [Medium: Int]] = [:]
+        for row in rows {
+            guard let medium = Medium(rawValue: try row.decode(column: "medium", as: String.self)) else { continue }
+            result[try row.decode(column: "agent_id", as: UUID.self), default: [:]][medium] = try row.decode(
+                column: "n", as: Int.self)
+        }
+        return result
+    }
+
+    /// One agent's contacts in hand, by medium.
+    static func load(_ db: any SQLDatabase, agent: UUID) async throws -> [Medium: Int] {
+        var result: [Medium: Int] = [:]
+        for row in try await db.raw(
+            """
+            SELECT medium, COUNT(*) AS n FROM contacts WHERE agent_id = \(bind: agent)
+            AND state IN \(unsafeRaw: heldStates) GROUP BY medium
+            """
+        ).all() {
+            guard let medium = Medium(rawValue: try row.decode(column: "medium", as: String.self)) else { continue }
+            result[medium] = try row.decode(column: "n", as: Int.self)
+        }
+        return result
+    }
+
+    public func agents() async throws -> [AgentRecord] {
+        let loads = try await Self.loads(sql, organisation: organisationID)
+        return try await sql.raw(
+            "SELECT \(unsafeRaw: Self.agentColumns) FROM acd_agents WHERE organisation_id = \(bind: organisationID) ORDER BY code"
+        ).all().map { row in try Self.agent(row, load: loads[try row.decode(column: "id", as: UUID.self)] ?? [:]) }
+    }
+
+    public func agent(code: String) async throws -> AgentRecord? {
+        try await agents().first { $0.code == code }
+    }
+
+    public func agent(userID: UUID) async throws -> AgentRecord? {
+        try await agents().first { $0.userID == userID }
+    }
+
+    /// Creates or updates an agent: skills (levels 1–5), queues served (must exist), capacity per medium.
+    public func saveAgent(
+        code: String, name: String, userID: UUID?, skills: [String: Int], queues: [String], capacity: [Medium: Int],
+        now: Date = Date()
+    ) async throws -> AgentRecord {
+        var problems: [FieldProblem] = []
+        if !InputRules.isCode(code) {
+            problems.append(.init(pointer: "/code", detail: "1 to 64 letters, digits, '-', '_' or '.'"))
+        }
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty || name.count > 200 {
+            problems.append(.init(pointer: "/name", detail: "a name of 1 to 200 characters"))
+        }
+        for (skill, level) in skills.sorted(by: { $0.key < $1.key }) where !(1...5).contains(level) {
+            problems.append(.init(pointer: "/skills/\(skill)", detail: "a level is between 1 and 5"))
+        }
+        for (medium, limit) in capacity.sorted(by: { $0.key.rawValue < $1.key.rawValue })
+        where !(0...50).contains(limit) {
+            problems.append(.init(pointer: "/capacity/\(medium.rawValue)", detail: "between 0 and 50 contacts at once"))
+        }
+        let known = Set(try await self.queues().map(\.code))
+        for (index, queue) in queues.enumerated() where !known.contains(queue) {
+            problems.append(.init(pointer: "/queues/\(index)", detail: "unknown queue '\(queue)'"))
+        }
+        guard problems.isEmpty else { throw ValidationFailure(problems) }
+        let org = organisationID
+        let skillsJSON = Self.json(skills)
+        let queuesJSON = Self.json(Array(Set(queues)).sorted())
+        let capacityJSON = Self.json(capacity)
+        try await transaction { db in
+            let updated = try await db.raw(
+                """
+                UPDATE acd_agents SET name = \(bind: name), user_id = \(bind: userID), skills_json = \(bind: skillsJSON),
+                queues_json = \(bind: queuesJSON), capacity_json = \(bind: capacityJSON)
+                WHERE organisation_id = \(bind: org) AND code = \(bind: code) RETURNING id
+                """
+            ).all()
+            if updated.isEmpty {
+                try await db.raw(
+                    """
+                    INSERT INTO acd_agents (id, organisation_id, user_id, code, name, skills_json, queues_json, capacity_json, state, idle_since, state_since)
+                    VALUES (\(bind: UUID()), \(bind: org), \(bind: userID), \(bind: code), \(bind: name), \(bind: skillsJSON), \(bind: queuesJSON), \(bind: capacityJSON), 'away', \(bind: now), \(bind: now))
+                    """
+                ).run()
+            }
+        }
+        guard let saved = try await agent(code: code) else { throw ContactCentreError.unknownAgent(code) }
+        return saved
+    }
+
+    // MARK: Entry points
+
+    public func entryPoints() async throws -> [EntryPointRecord] {
+        try await sql.raw(
+            "SELECT id, medium, address, label, created_at FROM entry_points WHERE organisation_id = \(bind: organisationID) ORDER BY medium, address"
+        ).all().map { row in
+            EntryPointRecord(
+                id: try row.decode(column: "id", as: UUID.self),
+                medium: Medium(rawValue: try row.decode(column: "medium", as: String.self)) ?? .form,
+                address: try row.decode(column: "address", as: String.self),
+                label: try row.decode(column: "label", as: String.self),
+                createdAt: try row.decode(column: "created_at", as: Date.self))
+        }
+    }
+
+    /// Normalises an entry point's address for its medium, or explains why it cannot be one.
+    public static func normalisedAddress(_ raw: String, medium: Medium) -> Result<String, ValidationFailure> {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch medium {
+        case .voice:
+            guard case .phone(let number)? = CustomerIdentity.normalisedPhone(trimmed) else {
+                return .failure(ValidationFailure(pointer: "/address", "not a phone number: '\(trimmed)'"))
+            }
+            return .success(number)
+        case .email:
+            guard case .email(let address)? = CustomerIdentity.normalisedEmail(trimmed) else {
+                return .failure(ValidationFailure(pointer: "/address", "not an email address: '\(trimmed)'"))
+            }
+            return .success(address)
+        case .chat, .form, .social:
+            let value = trimmed.lowercased()
+            guard !value.isEmpty, value.count <= 128,
+                value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.:@".contains($0) })
+            else {
+                return .failure(
+                    ValidationFailure(pointer: "/address", "1 to 128 letters, digits, '-', '_', '.', ':' or '@'"))
+            }
+            return .success(value)
+        }
+    }
+
+    public func addEntryPoint(
+        medium: Medium, address: String, label: String, now: Date = Date()
+    ) async throws
+        -> EntryPointRecord
+    {
+        let normalised: String
+        switch Self.normalisedAddress(address, medium: medium) {
+        case .success(let value): normalised = value
+        case .failure(let failure): throw failure
+        }
+        let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !label.isEmpty, label.count <= 200 else {
+            throw ValidationFailure(pointer: "/label", "a label of 1 to 200 characters")
+        }
+        if try await entryPoint(medium: medium, address: normalised) != nil {
+            throw ValidationFailure(
+                pointer: "/address", "\(medium.rawValue) entry point '\(normalised)' already declared")
+        }
+        let record = EntryPointRecord(id: UUID(), medium: medium, address: normalised, label: label, createdAt: now)
+        try await sql.raw(
+            """
+            INSERT INTO entry_points (id, organisation_id, medium, address, label, created_at)
+            VALUES (\(bind: record.id), \(bind: organisationID), \(bind: medium.rawValue), \(bind: normalised), \(bind: label), \(bind: now))
+            """
+        ).run()
+        return record
+    }
+
+    public func entryPoint(medium: Medium, address: String) async throws -> EntryPointRecord? {
+        try await entryPoints().first { $0.medium == medium && $0.address == address }
+    }
+
+    public func removeEntryPoint(id: UUID) async throws -> Bool {
+        let rows = try await sql.raw(
+            "DELETE FROM entry_points WHERE organisation_id = \(bind: organisationID) AND id = \(bind: id) RETURNING id"
+        ).all()
+        return !rows.isEmpty
+    }
+
+    // MARK: Routing configuration
+
+    public struct StoredRouting: Sendable {
+        public var version: Int
+        public var configuration: RoutingConfiguration
+        public var updatedBy: String
+        public var updatedAt: Date
+    }
+
+    /// The current routing configuration; nil until the brand saved one.
+    public func routing() async throws -> StoredRouting? {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT version, document_json, updated_by, updated_at FROM routing_configurations
+                WHERE organisation_id = \(bind: organisationID) ORDER BY version DESC LIMIT 1
+                """
+            ).first()
+        else { return nil }
+        return StoredRouting(
+            version: try row.decode(column: "version", as: Int.self),
+            configuration: try Self.decode(
+                RoutingConfiguration.self, row.decode(column: "document_json", as: String.self)),
+            updatedBy: try row.decode(column: "updated_by", as: String.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self))
+    }
+
+    /// Checks and stores a new version; earlier versions are kept.
+    public func saveRouting(
+        _ configuration: RoutingConfiguration, by actor: String, now: Date = Date()
+    ) async throws
+        -> StoredRouting
+    {
+        _ = try configuration.compile(queues: Set(try await queues().map(\.code)))
+        let org = organisationID
+        let document = Self.json(configuration)
+        let version = try await transaction { db in
+            let current =
+                try await db.raw(
+                    "SELECT MAX(version) AS v FROM routing_configurations WHERE organisation_id = \(bind: org)"
+                ).first()?.decode(column: "v", as: Int?.self) ?? 0
+            try await db.raw(
+                """
+                INSERT INTO routing_configurations (id, organisation_id, version, document_json, updated_by, updated_at)
+                VALUES (\(bind: UUID()), \(bind: org), \(bind: current + 1), \(bind: document), \(bind: actor), \(bind: now))
+                """
+            ).run()
+            return current + 1
+        }
+        return StoredRouting(version: version, configuration: configuration, updatedBy: actor, updatedAt: now)
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+import GuichetCore
+import SQLKit
+
+/// The ACD on the database. `dispatch` runs the pure `ContactDistributor` while holding the
+/// organisation's dispatch row and its available agents' rows; `claimNext` lets one agent take the next
+/// contact with `FOR UPDATE SKIP LOCKED`. Every assignment is guarded by `state = 'queued'`, so a contact
+/// is never offered twice, and nothing leaves the queue except by an event in its log.
+extension ContactCentreStore {
+    public func setAgentState(_ agentID: UUID, _ state: AgentState, now: Date = Date()) async throws -> AgentRecord {
+        let org = organisationID
+        return try await transaction { db in
+            guard
+                let row = try await db.raw(
+                    """
+                    UPDATE acd_agents SET state_since = \(bind: now) WHERE organisation_id = \(bind: org) AND id = \(bind: agentID)
+                    RETURNING state, idle_since
+                    """
+                ).first()
+            else { throw ContactCentreError.unknownAgent(agentID.uuidString) }
+            let previous = AgentState(rawValue: try row.decode(column: "state", as: String.self)) ?? .away
+            var idleSince = try row.decode(column: "idle_since", as: Date.self)
+            if previous != .available, state == .available { idleSince = now }
+            try await db.raw(
+                "UPDATE acd_agents SET state = \(bind: state.rawValue), idle_since = \(bind: idleSince) WHERE id = \(bind: agentID)"
+            ).run()
+            let agent = try await db.raw(
+                "SELECT \(unsafeRaw: Self.agentColumns) FROM acd_agents WHERE id = \(bind: agentID)"
+            ).first()!
+            return try Self.agent(agent, load: try await Self.load(db, agent: agentID))
+        }
+    }
+
+    /// Offers every waiting contact that an available agent can take now; returns what was decided.
+    public func dispatch(now: Date = Date(), limit: Int = 1000) async throws -> [AssignmentRecord] {
+        let org = organisationID
+        let postgres = Self.isPostgres(sql)
+        let queueList = try await queues()
+        return try await transaction { db in
+            // The organisation's dispatch row: one dispatcher at a time, whichever instance it runs on.
+            var locked = try await db.raw(
+                "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
+            ).first()
+            if locked == nil {
+                try await db.raw(
+                    "INSERT INTO acd_dispatch_locks (organisation_id, dispatched_at) VALUES (\(bind: org), \(bind: now)) ON CONFLICT DO NOTHING"
+                ).run()
+                locked = try await db.raw(
+                    "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
+                ).first()
+            }
+            // Available agents, locked in a fixed order so a concurrent claim cannot change their load.
+            let agentRows = try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.agentColumns) FROM acd_agents WHERE organisation_id = \(bind: org)
+                AND state = 'available' ORDER BY id \(unsafeRaw: postgres ? "FOR UPDATE" : "")
+                """
+            ).all()
+            guard !agentRows.isEmpty else { return [] }
+            let loads = try await Self.loads(db, organisation: org)
+            let agents = try agentRows.map { row in
+                try Self.agent(row, load: loads[try row.decode(column: "id", as: UUID.self)] ?? [:])
+            }
+            let distributionAgents = agents.map { agent -> DistributionAgent in
+                var candidate = DistributionAgent(
+                    id: agent.id.uuidString, skills: agent.skills, queues: Set(agent.queues), capacity: agent.capacity,
+                    state: .available, idleSince: agent.idleSince)
+                candidate.load = agent.load
+                return candidate
+            }
+            guard distributionAgents.contains(where: { agent in Medium.allCases.contains { agent.hasRoom(for: $0) } })
+            else { return [] }
+            let waiting = try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.contactColumns) FROM contacts WHERE organisation_id = \(bind: org)
+                AND state = 'queued' ORDER BY priority DESC, enqueued_at LIMIT \(bind: limit)
+                """
+            ).all().map(Self.contact)
+            guard !waiting.isEmpty else { return [] }
+            var distributor = ContactDistributor(
+                queues: queueList.map { queue in
+                    DistributionQueue(
+                        id: queue.code,
+                        overflow: queue.overflowQueue.map { .init(after: queue.overflowAfter ?? 0, queue: $0) })
+                }, agents: distributionAgents)
+            for contact in waiting {
+                // A contact whose queue was deleted waits where it is; the supervisor page shows it.
+                try? distributor.enqueue(
+                    WaitingContact(
+                        id: contact.id.uuidString, queue: contact.queue, medium: contact.medium,
+                        priority: contact.priority, enqueuedAt: contact.enqueuedAt, requirements: contact.skills))
+            }
+            let byID = Dictionary(uniqueKeysWithValues: agents.map { ($0.id.uuidString, $0) })
+            var made: [AssignmentRecord] = []
+            for assignment in distributor.dispatch(now: now) {
+                guard let contactID = UUID(uuidString: assignment.contactID), let agent = byID[assignment.agentID]
+                else { continue }
+                if try await Self.offer(
+                    db, organisation: org, contact: contactID, agent: agent, queue: assignment.queue, now: now)
+                {
+                    made.append(
+                        AssignmentRecord(
+                            contactID: contactID, agentID: agent.id, agentCode: agent.code, queue: assignment.queue,
+                            waited: assignment.waited))
+                }
+            }
+            return made
+        }
+    }
+
+    /// Offers a queued contact to an agent: false when it is no longer queued (someone else took it).
+    static func offer(
+        _ db: any SQLDatabase, organisation: UUID, contact: UUID, agent: AgentRecord, queue: String, now: Date
+    ) async throws -> Bool {
+        guard
+            let row = try await db.raw(
+                """
+                UPDATE contacts SET state = 'offered', agent_id = \(bind: agent.id), event_count = event_count + 1,
+                updated_at = \(bind: now) WHERE id = \(bind: contact) AND state = 'queued' RETURNING event_count
+                """
+            ).first()
+        else { return false }
+        try await insertEvent(
+            db, organisation: organisation, contact: contact, seq: try row.decode(column: "event_count", as: Int.self),
+            kind: .offered, at: now, actor: agent.code, queue: queue, reason: nil)
+        try await db.raw("UPDATE acd_agents SET idle_since = \(bind: now) WHERE id = \(bind: agent.id)").run()
+        return true
+    }
+
+    /// The agent takes the next contact they can serve (priority, then waiting time), if any. Safe with
+    /// many agents claiming at once on several instances: each candidate row is locked or skipped.
+    public func claimNext(agent agentID: UUID, now: Date = Date()) async throws -> AssignmentRecord? {
+        let org = organisationID
+        let postgres = Self.isPostgres(sql)
+        let queueList = try await queues()
+        return try await transaction { db in
+            guard
+                try await db.raw(
+                    "UPDATE acd_agents SET state_since = state_since WHERE organisation_id = \(bind: org) AND id = \(bind: agentID) RETURNING id"
+                ).first() != nil,
+                let row = try await db.raw(
+                    "SELECT \(unsafeRaw: Self.agentColumns) FROM acd_agents WHERE id = \(bind: agentID)"
+                ).first()
+            else { throw ContactCentreError.unknownAgent(agentID.uuidString) }
+            let agent = try Self.agent(row, load: try await Self.load(db, agent: agentID))
+            guard agent.state == .available else {
+                throw ContactCentreError.agentUnavailable(
+                    "agent \(agent.code) is \(agent.state.rawValue), not available")
+            }
+            var candidate = DistributionAgent(
+                id: agent.id.uuidString, skills: agent.skills, queues: Set(agent.queues), capacity: agent.capacity,
+                idleSince: agent.idleSince)
+            candidate.load = agent.load
+            let media = Medium.allCases.filter { candidate.hasRoom(for: $0) }
+            guard !media.isEmpty else { return nil }
+            // Queues served directly, and those that overflow into them after a delay.
+            var direct = Set(agent.queues)
+            var overflowing: [String: Double] = [:]
+            for queue in queueList
+            where queue.overflowQueue.map({ direct.contains($0) }) == true && !direct.contains(queue.code) {
+                overflowing[queue.code] = queue.overflowAfter ?? 0
+            }
+            let all = direct.union(overflowing.keys)
+            guard !all.isEmpty else { return nil }
+            direct.formIntersection(all)
+            let mediaValues: [any Encodable & Sendable] = media.map(\.rawValue)
+            let queueValues: [any Encodable & Sendable] = all.sorted()
+            let candidates = try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.contactColumns) FROM contacts WHERE organisation_id = \(bind: org)
+                AND state = 'queued' AND medium IN (\(binds: mediaValues)) AND queue IN (\(binds: queueValues))
+                ORDER BY priority DESC, enqueued_at LIMIT 100 \(unsafeRaw: postgres ? "FOR UPDATE SKIP LOCKED" : "")
+                """
+            ).all().map(Self.contact)
+            for contact in candidates {
+                if !direct.contains(contact.queue) {
+                    guard let after = overflowing[contact.queue], now.timeIntervalSince(contact.enqueuedAt) >= after
+                    else { continue }
+                }
+                guard candidate.meets(contact.skills) else { continue }
+                let served =
+                    direct.contains(contact.queue)
+                    ? contact.queue : (queueList.first { $0.code == contact.queue }?.overflowQueue ?? contact.queue)
+                if try await Self.offer(
+                    db, organisation: org, contact: contact.id, agent: agent, queue: served, now: now)
+                {
+                    return AssignmentRecord(
+                        contactID: contact.id, agentID: agent.id, agentCode: agent.code, queue: served,
+                        waited: now.timeIntervalSince(contact.enqueuedAt))
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Whether any contact waits: the ticker only dispatches organisations that have work.
+    public func hasWaitingContacts() async throws -> Bool {
+        try await sql.raw(
+            "SELECT id FROM contacts WHERE organisation_id = \(bind: organisationID) AND state = 'queued' LIMIT 1"
+        ).first() != nil
+    }
+
+    /// Queues and agents as they stand now.
+    public func live(now: Date = Date()) async throws -> LiveQueues {
+        let rows = try await sql.raw(
+            """
+            SELECT queue, state, COUNT(*) AS n, MIN(enqueued_at) AS oldest FROM contacts
+            WHERE organisation_id = \(bind: organisationID) AND state IN ('queued', 'offered', 'in_progress', 'on_hold', 'wrap_up')
+            GROUP BY queue, state
+            """
+        ).all()
+        var byQueue: [String: LiveQueues.Queue] = [:]
+        let known = try await queues()
+        for queue in known {
+            byQueue[queue.code] = .init(code: queue.code, name: queue.name, waiting: 0, longestWait: nil, inProgress: 0)
+        }
+        for row in rows {
+            let code = try row.decode(column: "queue", as: String.self)
+            var entry = byQueue[code] ?? .init(code: code, name: code, waiting: 0, longestWait: nil, inProgress: 0)
+            let count = try row.decode(column: "n", as: Int.self)
+            if try row.decode(column: "state", as: String.self) == "queued" {
+                entry.waiting += count
+                if let oldest = try row.decode(column: "oldest", as: Date?.self) {
+                    entry.longestWait = max(0, now.timeIntervalSince(oldest))
+                }
+            } else {
+                entry.inProgress += count
+            }
+            byQueue[code] = entry
+        }
+        let agents = try await agents()
+        var states: [String: Int] = ["available": 0, "busy": 0, "wrap_up": 0, "away": 0]
+        for agent in agents {
+            let key =
+                agent.state == .available && agent.load.values.reduce(0, +) > 0 ? "busy" : agent.state.rawValue
+            states[key, default: 0] += 1
+        }
+        return LiveQueues(
+            at: now, queues: byQueue.values.sorted { $0.code < $1.code }, agents: states, agentList: agents)
+    }
+}
