@@ -24,6 +24,15 @@ public struct GuichetConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// Load the demo organisations, people and data.
     public var demo = false
+    /// Where the inbound mail listener accepts SMTP or LMTP from the MTA (nil: no listener).
+    public var mailListen: (host: String, port: Int)?
+    public var mailProtocol = "lmtp"
+    /// The SMTP relay replies are sent through (nil: email replies are refused with a reason).
+    public var mailRelay: (host: String, port: Int)?
+    public var mailRelayUser: String?
+    public var mailRelayPassword: String?
+    /// The name this server gives itself in SMTP and Message-IDs.
+    public var mailHostname = "guichet.localhost"
 
     public init() {}
 
@@ -102,7 +111,52 @@ public struct GuichetConfiguration: Sendable {
             config.demo = flag
             return nil
         },
+        Setting(variable: "GUICHET_MAIL_LISTEN", help: "host:port of the inbound mail listener") { config, value in
+            guard !value.isEmpty else {
+                config.mailListen = nil
+                return nil
+            }
+            guard let address = parseHostPort(value) else { return "must be host:port, e.g. 127.0.0.1:2525" }
+            config.mailListen = address
+            return nil
+        },
+        Setting(variable: "GUICHET_MAIL_PROTOCOL", help: "lmtp or smtp") { config, value in
+            guard ["lmtp", "smtp"].contains(value.lowercased()) else { return "must be lmtp or smtp" }
+            config.mailProtocol = value.lowercased()
+            return nil
+        },
+        Setting(variable: "GUICHET_MAIL_RELAY", help: "host:port of the SMTP relay for replies") { config, value in
+            guard !value.isEmpty else {
+                config.mailRelay = nil
+                return nil
+            }
+            guard let address = parseHostPort(value) else { return "must be host:port, e.g. 127.0.0.1:25" }
+            config.mailRelay = address
+            return nil
+        },
+        Setting(variable: "GUICHET_MAIL_RELAY_USER", help: "SMTP relay user (AUTH PLAIN)") { config, value in
+            config.mailRelayUser = value.isEmpty ? nil : value
+            return nil
+        },
+        Setting(variable: "GUICHET_MAIL_RELAY_PASSWORD", help: "SMTP relay password") { config, value in
+            config.mailRelayPassword = value.isEmpty ? nil : value
+            return nil
+        },
+        Setting(variable: "GUICHET_MAIL_HOSTNAME", help: "name in SMTP greetings and Message-IDs") { config, value in
+            guard !value.isEmpty, value.count <= 253, !value.contains(" ") else { return "must be a host name" }
+            config.mailHostname = value
+            return nil
+        },
     ]
+
+    static func parseHostPort(_ value: String) -> (host: String, port: Int)? {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        let host = String(value[..<colon])
+        guard !host.isEmpty, !host.contains(" ") else { return nil }
+        return (host, port)
+    }
 
     /// Builds the configuration from the environment, then from `overrides` (flags, keyed by the same
     /// variable names). Throws `ConfigurationError` listing every invalid value.
@@ -135,6 +189,7 @@ public struct GuichetConfiguration: Sendable {
     }
 
     private static func redacted(_ variable: String, _ value: String) -> String {
+        if variable == "GUICHET_MAIL_RELAY_PASSWORD" { return "****" }
         guard variable == "DATABASE_URL" else { return value }
         return (try? DatabaseLocation(parsing: value))?.description ?? "…"
     }

@@ -50,6 +50,7 @@ public enum GuichetApp {
                 FileHandle.standardOutput.write(
                     Data((instructions.replacingOccurrences(of: "{base}", with: base) + "\n").utf8))
             }
+            app.lifecycle.use(DispatchTicker())
             app.logger.notice(
                 "Guichet \(Guichet.version) on \(configuration.database.kind.rawValue): \(configuration.database)")
             try await app.execute()

@@ -5,6 +5,7 @@ func registerRoutes(_ app: Application) {
     let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     WebController().register(web)
     AwardWebController().register(web)
+    ContactCentreWebController().register(web)
 
     let api = app.grouped("api", "v1").grouped(BearerTokenMiddleware())
     AccountsController().register(api)
@@ -12,4 +13,7 @@ func registerRoutes(_ app: Application) {
     OperationsController().register(app, api: api)
     StaffingController().register(api, web: web)
     ContactCentreController().register(api)
+    CTIController().register(api)
+    PublicChannelsController().register(web: web, api: api)
+    ChatChannel().register(app: app, api: api)
 }

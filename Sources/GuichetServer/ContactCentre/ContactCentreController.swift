@@ -101,6 +101,15 @@ struct ContactCentreController {
                 response: ContactSchemas.contact),
             use: correctMotif)
         org.endpoint(
+            .POST, "contacts", ":id", "replies", access: Self.workers, audience: .api,
+            doc: .init(
+                summary: "Answer on the contact's channel: chat socket, social reply webhook, or email via the relay",
+                tag: tag, request: ReplyInput.schema,
+                response: Schema.object(
+                    ["message": Schema.uuid, "delivery": Schema.string], required: ["message", "delivery"]),
+                successStatus: 201),
+            use: reply)
+        org.endpoint(
             .GET, "customers", access: Self.readers, audience: .api,
             doc: .init(
                 summary: "Customers whose name or identity contains ?q=", tag: tag, response: ContactSchemas.anyObject),
@@ -215,9 +224,11 @@ struct ContactCentreController {
 
     @Sendable func addEntryPoint(_ request: Request) async throws -> Response {
         let input = try request.content.decode(EntryPointInput.self)
-        let record = try await ContactCentreService(request: request).store.addEntryPoint(
-            medium: input.medium, address: input.address, label: input.label, now: request.now)
-        return try await record.encodeResponse(status: .created, for: request)
+        let (record, secret) = try await ContactCentreService(request: request).store.addEntryPoint(
+            medium: input.medium, address: input.address, label: input.label, outboundURL: input.outboundURL,
+            now: request.now)
+        return try await EntryPointCreatedDTO(entryPoint: record, secret: secret).encodeResponse(
+            status: .created, for: request)
     }
 
     @Sendable func removeEntryPoint(_ request: Request) async throws -> HTTPStatus {
@@ -368,6 +379,17 @@ struct ContactCentreController {
         guard let id = request.parameters.get("id", as: UUID.self) else { throw AppError.notFound("contact") }
         return try await ContactCentreService(request: request).correctMotif(
             contact: id, motif: input.motif, reason: input.reason, actor: try request.requirePrincipal().email)
+    }
+
+    @Sendable func reply(_ request: Request) async throws -> Response {
+        let input = try request.content.decode(ReplyInput.self)
+        guard let id = request.parameters.get("id", as: UUID.self) else { throw AppError.notFound("contact") }
+        let service = try ContactCentreService(request: request)
+        let principal = try request.requirePrincipal()
+        let agent = try await service.store.agent(userID: principal.userID)
+        let result = try await service.reply(
+            to: id, input, author: agent?.name ?? principal.displayName, client: request.client)
+        return try await result.encodeResponse(status: .created, for: request)
     }
 
     // MARK: Customers

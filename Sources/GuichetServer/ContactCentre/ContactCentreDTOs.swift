@@ -167,6 +167,13 @@ struct EntryPointInput: Content {
     var medium: Medium
     var address: String
     var label: String
+    var outboundURL: String?
+}
+
+/// A new entry point; a social account's signing secret is shown here once.
+struct EntryPointCreatedDTO: Content {
+    var entryPoint: EntryPointRecord
+    var secret: String?
 }
 
 struct MergeInput: Content {

@@ -97,6 +97,7 @@ struct ContactCentreService {
             try await dispatch(announce: false)
         }
         await feed.publish(organisation, on: database)
+        if record.medium == .chat { await feed.publish(organisation, detail: "chat:\(record.id)", on: database) }
         return record
     }
 

@@ -28,6 +28,17 @@ enum Stylesheet {
           background: var(--accent); color: #fff; cursor: pointer; }
         form.inline button { background: transparent; color: var(--accent); }
         .primary { margin-top: 1rem; width: 100%; }
+        .visually-hidden { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+        input[type=tel], textarea { width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 4px;
+          font: inherit; }
+        .live-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 1rem; }
+        .metric { font-size: 1.8rem; font-weight: 700; }
+        .late { color: var(--bad); }
+        .timeline { list-style: none; padding: 0; border-left: 3px solid var(--line); margin-left: .5rem; }
+        .timeline > li { margin: 0 0 1rem 1rem; }
+        .timeline .when { color: var(--muted); font-size: .9rem; }
+        .badge { display: inline-block; padding: 0 .4rem; border-radius: 4px; background: var(--bg);
+          border: 1px solid var(--line); font-size: .85rem; }
         .alert { padding: .75rem 1rem; border-radius: 4px; background: #fdecea; color: var(--bad);
           border: 1px solid #f5c2c0; }
         .notice { padding: .75rem 1rem; border-radius: 4px; background: #e8f4ec; color: var(--good);

@@ -24,6 +24,13 @@ enum OrganisationPage {
                 element("p") {
                     element("a", .href("/orgs/\(model.organisation.slug)/award")) { context.t(Strings.award) }
                 }
+                element("p") {
+                    element("a", .href("/orgs/\(model.organisation.slug)/contact-centre")) {
+                        context.t(CCStrings.contactCentre)
+                    }
+                    " · "
+                    element("a", .href("/orgs/\(model.organisation.slug)/customers")) { context.t(CCStrings.customers) }
+                }
             }
             if let members = model.members {
                 element("section", .class("card"), .aria("labelledby", "members-title")) {

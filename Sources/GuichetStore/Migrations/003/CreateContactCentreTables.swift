@@ -40,6 +40,7 @@ struct CreateContactCentreTables: AsyncMigration {
             .field("address", .string, .required)
             .field("label", .string, .required)
             .field("secret", .string)
+            .field("outbound_url", .string)
             .field("created_at", .datetime, .required)
             .unique(on: "organisation_id", "medium", "address")
             .create()
@@ -152,6 +153,12 @@ struct CreateContactCentreTables: AsyncMigration {
             .field("kind", .string, .required)
             .field("contact_id", .uuid, .required, .references("contacts", "id", onDelete: .cascade))
             .create()
+        // Public channels (web form, chat): submissions per client address, for throttling across instances.
+        try await database.schema("channel_throttle")
+            .id()
+            .field("key", .string, .required)
+            .field("at", .datetime, .required)
+            .create()
         try await database.schema("rejected_inbound")
             .id()
             .field("organisation_id", .uuid, organisation)
@@ -168,6 +175,7 @@ struct CreateContactCentreTables: AsyncMigration {
             try await sql.raw("CREATE INDEX contacts_customer ON contacts (customer_id, created_at)").run()
             try await sql.raw("CREATE INDEX contact_messages_ref ON contact_messages (organisation_id, message_ref)")
                 .run()
+            try await sql.raw("CREATE INDEX channel_throttle_key ON channel_throttle (key, at)").run()
             try await sql.raw("CREATE INDEX mail_refs_ref ON mail_refs (organisation_id, ref)").run()
             try await sql.raw("CREATE INDEX contact_messages_contact ON contact_messages (contact_id, at)").run()
         }
@@ -175,7 +183,7 @@ struct CreateContactCentreTables: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         for table in [
-            "rejected_inbound", "mail_refs", "motif_corrections", "message_attachments", "contact_messages",
+            "rejected_inbound", "channel_throttle", "mail_refs", "motif_corrections", "message_attachments", "contact_messages",
             "contact_events", "contacts",
             "acd_dispatch_locks", "acd_agents", "acd_queues", "routing_configurations", "entry_points",
             "customer_merges", "customer_identities", "customers",

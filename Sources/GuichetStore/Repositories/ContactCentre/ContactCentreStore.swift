@@ -266,32 +266,117 @@ public struct ContactCentreStore: Sendable {
         }
     }
 
+    /// Declares an entry point. A social account gets a signing secret, returned here only: the network's
+    /// webhooks are signed with it, and so are Guichet's replies sent to `outboundURL`.
     public func addEntryPoint(
-        medium: Medium, address: String, label: String, now: Date = Date()
-    ) async throws
-        -> EntryPointRecord
-    {
-        let normalised: String
+        medium: Medium, address: String, label: String, outboundURL: String? = nil, now: Date = Date()
+    ) async throws -> (record: EntryPointRecord, secret: String?) {
+        var problems: [FieldProblem] = []
+        var normalised = ""
         switch Self.normalisedAddress(address, medium: medium) {
         case .success(let value): normalised = value
-        case .failure(let failure): throw failure
+        case .failure(let failure): problems += failure.problems
         }
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !label.isEmpty, label.count <= 200 else {
-            throw ValidationFailure(pointer: "/label", "a label of 1 to 200 characters")
+        if label.isEmpty || label.count > 200 {
+            problems.append(.init(pointer: "/label", detail: "a label of 1 to 200 characters"))
         }
-        if try await entryPoint(medium: medium, address: normalised) != nil {
-            throw ValidationFailure(
-                pointer: "/address", "\(medium.rawValue) entry point '\(normalised)' already declared")
+        if let outboundURL {
+            guard medium == .social else {
+                throw ValidationFailure(pointer: "/outboundURL", "only a social account sends replies to a webhook")
+            }
+            if URL(string: outboundURL).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true
+                || outboundURL.count > 2000
+            {
+                problems.append(.init(pointer: "/outboundURL", detail: "an http(s) URL"))
+            }
         }
+        if problems.isEmpty, try await entryPoint(medium: medium, address: normalised) != nil {
+            problems.append(
+                .init(pointer: "/address", detail: "\(medium.rawValue) entry point '\(normalised)' already declared"))
+        }
+        guard problems.isEmpty else { throw ValidationFailure(problems) }
+        let secret = medium == .social ? Secrets.random() : nil
         let record = EntryPointRecord(id: UUID(), medium: medium, address: normalised, label: label, createdAt: now)
         try await sql.raw(
             """
-            INSERT INTO entry_points (id, organisation_id, medium, address, label, created_at)
-            VALUES (\(bind: record.id), \(bind: organisationID), \(bind: medium.rawValue), \(bind: normalised), \(bind: label), \(bind: now))
+            INSERT INTO entry_points (id, organisation_id, medium, address, label, secret, outbound_url, created_at)
+            VALUES (\(bind: record.id), \(bind: organisationID), \(bind: medium.rawValue), \(bind: normalised), \(bind: label), \
+            \(bind: secret), \(bind: outboundURL), \(bind: now))
             """
         ).run()
-        return record
+        return (record, secret)
+    }
+
+    /// A social account's signing secret and reply webhook.
+    public func signing(medium: Medium, address: String) async throws -> (secret: String, outboundURL: String?)? {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT secret, outbound_url FROM entry_points WHERE organisation_id = \(bind: organisationID)
+                AND medium = \(bind: medium.rawValue) AND address = \(bind: address)
+                """
+            ).first(), let secret = try row.decode(column: "secret", as: String?.self)
+        else { return nil }
+        return (secret, try row.decode(column: "outbound_url", as: String?.self))
+    }
+
+    /// The organisation and entry point a public channel (form, chat, social webhook) addresses, or nil when
+    /// either does not exist. Public channels reach tenant data only through here.
+    public static func publicEntry(
+        database: any Database, organisation slug: String, medium: Medium, address: String
+    ) async throws -> (store: ContactCentreStore, entryPoint: EntryPointRecord)? {
+        guard let organisation = try await Organisation.query(on: database).filter(\.$slug == slug).first(),
+            let id = organisation.id
+        else { return nil }
+        let store = ContactCentreStore(scope: TenantScope(organisationID: id, database: database))
+        guard case .success(let normalised) = normalisedAddress(address, medium: medium),
+            let entry = try await store.entryPoint(medium: medium, address: normalised)
+        else { return nil }
+        return (store, entry)
+    }
+
+    /// The organisation that declared this email address as an entry point (inbound mail is addressed to it).
+    public static func emailEntry(
+        database: any Database, address: String
+    ) async throws -> (
+        store: ContactCentreStore, entryPoint: EntryPointRecord
+    )? {
+        guard case .success(let normalised) = normalisedAddress(address, medium: .email) else { return nil }
+        let sql = database as! any SQLDatabase
+        guard
+            let row = try await sql.raw(
+                "SELECT organisation_id FROM entry_points WHERE medium = 'email' AND address = \(bind: normalised) ORDER BY created_at LIMIT 1"
+            ).first()
+        else { return nil }
+        let store = ContactCentreStore(
+            scope: TenantScope(
+                organisationID: try row.decode(column: "organisation_id", as: UUID.self), database: database))
+        guard let entry = try await store.entryPoint(medium: .email, address: normalised) else { return nil }
+        return (store, entry)
+    }
+
+    /// Counts one more submission under `key`; false when `limit` were already made within `window` seconds.
+    /// Shared by every instance through the database.
+    public static func allowSubmission(
+        database: any Database, key: String, limit: Int, window: TimeInterval, now: Date = Date()
+    ) async throws -> Bool {
+        let sql = database as! any SQLDatabase
+        let since = now.addingTimeInterval(-window)
+        let count =
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM channel_throttle WHERE key = \(bind: key) AND at > \(bind: since)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        guard count < limit else { return false }
+        try await sql.raw(
+            "INSERT INTO channel_throttle (id, key, at) VALUES (\(bind: UUID()), \(bind: key), \(bind: now))"
+        )
+        .run()
+        // Keep the table small: drop what no window can count any more.
+        if Int.random(in: 0..<100) == 0 {
+            try await sql.raw("DELETE FROM channel_throttle WHERE at < \(bind: now.addingTimeInterval(-86_400))").run()
+        }
+        return true
     }
 
     public func entryPoint(medium: Medium, address: String) async throws -> EntryPointRecord? {
