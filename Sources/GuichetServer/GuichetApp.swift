@@ -51,6 +51,7 @@ public enum GuichetApp {
                     Data((instructions.replacingOccurrences(of: "{base}", with: base) + "\n").utf8))
             }
             app.lifecycle.use(DispatchTicker())
+            app.lifecycle.use(MailListenerLifecycle())
             app.logger.notice(
                 "Guichet \(Guichet.version) on \(configuration.database.kind.rawValue): \(configuration.database)")
             try await app.execute()

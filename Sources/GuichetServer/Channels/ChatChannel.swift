@@ -26,7 +26,12 @@ struct ChatChannel {
             response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
             return response
         }
-        api.endpoint(.GET, "channels", "chat", ":org", ":widget", access: .everyone, audience: .api) { request in
+        api.endpoint(
+            .GET, "channels", "chat", ":org", ":widget", access: .everyone, audience: .api,
+            doc: .init(
+                summary: "A chat conversation: WebSocket upgrade; JSON frames start/resume/message (docs/CHANNELS.md)",
+                tag: "Channels", successStatus: 101)
+        ) { request in
             guard
                 let (store, entry) = try await ContactCentreStore.publicEntry(
                     database: request.db, organisation: request.parameters.get("org") ?? "", medium: .chat,

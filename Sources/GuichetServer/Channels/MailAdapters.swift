@@ -1,4 +1,6 @@
 import Foundation
+import NIOConcurrencyHelpers
+import Vapor
 
 /// A reply ready to send: its raw RFC 5322 bytes and the Message-ID it carries.
 struct ComposedMail: Sendable {
@@ -42,7 +44,7 @@ enum MailComposer {
     }
 }
 
-/// Sends mail through the configured relay (SMTP, see `SMTPRelayClient`).
+/// Sends mail through the configured relay.
 struct MailRelay: Sendable {
     var host: String
     var port: Int
@@ -50,11 +52,40 @@ struct MailRelay: Sendable {
     var username: String?
     var password: String?
 
-    struct NotReady: Error, CustomStringConvertible {
-        var description: String { "the SMTP relay client is not wired yet" }
+    func send(from: String, to: [String], message: Data) async throws {
+        try await SMTPRelayClient(host: host, port: port, hostname: hostname, username: username, password: password)
+            .send(from: from, to: to, message: message)
+    }
+}
+
+/// Starts the inbound mail listener with the server when `GUICHET_MAIL_LISTEN` is set.
+struct MailListenerLifecycle: LifecycleHandler {
+    final class Handle: Sendable {
+        let listener = NIOLockedValueBox<SMTPListener?>(nil)
     }
 
-    func send(from: String, to: [String], message: Data) async throws {
-        throw NotReady()
+    let handle = Handle()
+
+    func didBootAsync(_ application: Application) async throws {
+        let configuration = application.guichet.configuration
+        guard let address = configuration.mailListen else { return }
+        let intake = MailIntake(application: application)
+        let listener = SMTPListener(
+            configuration: SMTPListenerConfiguration(
+                host: address.host, port: address.port, mode: configuration.mailProtocol == "smtp" ? .smtp : .lmtp,
+                hostname: configuration.mailHostname),
+            delivery: MailDelivery(
+                accepts: { await intake.accepts($0) },
+                deliver: { recipients, message in await intake.deliver(recipients: recipients, raw: message) }),
+            group: application.eventLoopGroup)
+        try await listener.start()
+        handle.listener.withLockedValue { $0 = listener }
+        application.logger.notice(
+            "mail listener (\(configuration.mailProtocol.uppercased())) on \(address.host):\(listener.boundPort ?? address.port)"
+        )
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        await handle.listener.withLockedValue { $0 }?.shutdown()
     }
 }

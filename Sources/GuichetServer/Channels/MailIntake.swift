@@ -11,11 +11,7 @@ import Vapor
 struct MailIntake: Sendable {
     let application: Application
 
-    enum Outcome: Sendable, Equatable {
-        case accepted(String)
-        case rejected(String)
-        case temporaryFailure(String)
-    }
+    typealias Outcome = MailDelivery.Outcome
 
     var database: any Database { application.db }
 

@@ -34,7 +34,7 @@ public enum DemoData {
 
     /// Loads what is missing and returns how to sign in (`{base}` stands for the server's address).
     public static func load(on database: any Database, passwordCost: Int) async throws -> String {
-        try await database.transaction { database in
+        let brandID = try await database.transaction { database -> (Organisation, UUID?) in
             let accounts = AccountRepository(database: database, passwordCost: passwordCost)
             var organisations: [String: Organisation] = [:]
             for (slug, name, kind) in [
@@ -58,7 +58,10 @@ public enum DemoData {
             }
             try await DemoAward.load(
                 on: database, organiser: organisations[organiser.slug]!, brand: organisations[brand.slug]!)
+            return (organisations[brand.slug]!, try await accounts.user(email: "agent@demo.test")?.requireID())
         }
+        // The contact centre writes through its own transactions.
+        try await DemoContactCentre.load(on: database, brand: brandID.0, agentUser: brandID.1)
         var lines = ["", "Demo ready — open {base}/login and sign in with any of these (password: \(password)):"]
         for person in people {
             lines.append(
@@ -68,6 +71,9 @@ public enum DemoData {
         lines.append(
             "Award: {base}/orgs/\(organiser.slug)/award (organiser), {base}/orgs/\(brand.slug)/award (brand report),")
         lines.append("       shopper@demo.test has tests to evaluate in the 2019 edition.")
+        lines.append(
+            "Contact centre: {base}/orgs/\(brand.slug)/contact-centre (live queues), web form {base}/contact/\(brand.slug)/contact"
+        )
         lines.append("")
         return lines.joined(separator: "\n")
     }
