@@ -167,6 +167,12 @@ public struct RoutingDecision: Sendable, Hashable {
     /// nil when no rule matched and the fallback applied.
     public var ruleID: String?
     public var because: String
+
+    public init(target: RoutingTarget, ruleID: String?, because: String) {
+        self.target = target
+        self.ruleID = ruleID
+        self.because = because
+    }
 }
 
 /// Chooses the most specific matching rule: the one whose motif is closest to the contact's motif, then

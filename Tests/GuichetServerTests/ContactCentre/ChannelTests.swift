@@ -69,6 +69,10 @@ struct ChannelTests {
                     .created, .queued, .offered, .answered, .held, .resumed, .transferred, .abandoned,
                 ])
             #expect(contact.events.first { $0.kind == .held }?.reason == "signalled by the PBX")
+            // The indicators are recomputed from the log: one call answered, held, transferred, then abandoned.
+            let indicators = try F.decode(ContactLogSummary.self, try await supervisor.get("\(setup.base)/indicators"))
+            #expect(indicators.contacts == 1 && indicators.answered == 1 && indicators.abandoned == 1)
+            #expect(indicators.holdRate == 1 && indicators.transferRate == 1)
             // Bad input: unknown call, missing queue, unknown event, agent token.
             let unknown = try await supervisor.send(.POST, events, json: #"{"event": "answer", "callId": "nope"}"#)
             #expect(unknown.status == .notFound && unknown.body.string.contains("unknown call id"))

@@ -281,4 +281,45 @@ struct ContactCentreTests {
             #expect(alice?.load == [.chat: 1])
         }
     }
+
+    @Test(
+        "A contact that waited past its queue's overflow delay is offered from the overflow queue by the ticker",
+        arguments: TestDatabase.available)
+    func overflow(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let setup = try await F.setUp(app)
+            let dora = try await setup.admin.send(
+                .PUT, "\(setup.base)/agents/dora",
+                json: #"{"name": "Dora", "queues": ["general"], "capacity": {"voice": 1}}"#)
+            #expect(dora.status == .ok)
+            _ = try await setup.admin.send(.POST, "\(setup.base)/agents/dora/state", json: #"{"state": "available"}"#)
+            // A billing call arrived two minutes ago (billing overflows to general after 60 s); nobody serves billing.
+            let tenant = try await AccountRepository(database: app.db).organisation(slug: "brand-a")!
+            let store = ContactCentreStore(scope: TenantScope(organisationID: try tenant.requireID(), database: app.db))
+            let old = try await store.intake(
+                NewContact(
+                    medium: .voice, entryPoint: nil, externalRef: "old-call", subject: "Appel",
+                    identities: [.phone("+33600000001")],
+                    displayName: nil, customerAttributes: [:], motif: nil,
+                    route: RoutingDecision(target: RoutingTarget(queue: "billing"), ruleID: "factu", because: "test"),
+                    message: nil, actor: "test"),
+                now: Date().addingTimeInterval(-120))
+            let fresh = try await store.intake(
+                NewContact(
+                    medium: .voice, entryPoint: nil, externalRef: "new-call", subject: "Appel",
+                    identities: [.phone("+33600000002")],
+                    displayName: nil, customerAttributes: [:], motif: nil,
+                    route: RoutingDecision(target: RoutingTarget(queue: "billing"), ruleID: "factu", because: "test"),
+                    message: nil, actor: "test"),
+                now: Date())
+            await DispatchTicker.tick(app)
+            let detail = try F.decode(
+                ContactDetailDTO.self, try await setup.agent.get("\(setup.base)/contacts/\(old.id)"))
+            #expect(detail.contact.state == .offered)
+            #expect(detail.events.last?.kind == .offered && detail.events.last?.queue == "general")
+            let waiting = try F.decode(
+                ContactDetailDTO.self, try await setup.agent.get("\(setup.base)/contacts/\(fresh.id)"))
+            #expect(waiting.contact.state == .queued)  // not yet past 60 s: waits for billing
+        }
+    }
 }
