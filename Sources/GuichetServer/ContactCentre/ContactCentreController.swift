@@ -130,6 +130,12 @@ struct ContactCentreController {
                 response: ContactSchemas.anyObject),
             use: merge)
         org.endpoint(
+            .GET, "rejected-inbound", access: Self.managers, audience: .api,
+            doc: .init(
+                summary: "What the channels refused (bad signature, malformed mail, honeypot…), with the reason",
+                tag: tag, response: ContactSchemas.anyObject),
+            use: rejected)
+        org.endpoint(
             .GET, "live", access: Self.readers, audience: .api,
             doc: .init(
                 summary: "Queues now: waiting, longest wait, agents by state", tag: tag,
@@ -423,6 +429,10 @@ struct ContactCentreController {
     }
 
     // MARK: Live and indicators
+
+    @Sendable func rejected(_ request: Request) async throws -> [RejectedInbound] {
+        try await ContactCentreService(request: request).store.rejectedInbound()
+    }
 
     @Sendable func live(_ request: Request) async throws -> LiveQueues {
         try await ContactCentreService(request: request).store.live(now: request.now)

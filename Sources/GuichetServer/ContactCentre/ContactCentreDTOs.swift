@@ -13,6 +13,7 @@ extension AssignmentRecord: Content {}
 extension LiveQueues: Content {}
 extension ContactLogSummary: Content {}
 extension CustomerMergeRecord: Content {}
+extension RejectedInbound: Content {}
 
 enum ContactSchemas {
     static let contact = Schema.object(

@@ -193,6 +193,9 @@ struct ChannelTests {
             #expect(try await api.send(.POST, path, json: #"{"id": "m5"}"#).status == .unauthorized)
             #expect(try await count(app, "contact_messages") == before)
             #expect(try await count(app, "rejected_inbound") == 3)
+            let rejected = try F.decode(
+                [RejectedInbound].self, try await setup.admin.get("\(setup.base)/rejected-inbound"))
+            #expect(Set(rejected.map(\.channel)) == ["social"] && rejected.contains { $0.reason.contains("timestamp") })
             let malformed = try await post(#"{"id": "m6", "text": "no author"}"#)
             #expect(malformed.status == .unprocessableEntity || malformed.status == .badRequest)
             // The agent replies: the network's webhook receives it, signed with the same secret.

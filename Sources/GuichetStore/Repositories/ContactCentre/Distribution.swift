@@ -193,13 +193,6 @@ extension ContactCentreStore {
         }
     }
 
-    /// Whether any contact waits: the ticker only dispatches organisations that have work.
-    public func hasWaitingContacts() async throws -> Bool {
-        try await sql.raw(
-            "SELECT id FROM contacts WHERE organisation_id = \(bind: organisationID) AND state = 'queued' LIMIT 1"
-        ).first() != nil
-    }
-
     /// Queues and agents as they stand now.
     public func live(now: Date = Date()) async throws -> LiveQueues {
         let rows = try await sql.raw(

@@ -2,6 +2,14 @@ import Foundation
 import GuichetCore
 import SQLKit
 
+/// Something a channel refused, kept for operators with its reason.
+public struct RejectedInbound: Codable, Sendable, Hashable {
+    public var channel: String
+    public var reason: String
+    public var excerpt: String
+    public var at: Date
+}
+
 /// One contact in a customer's cross-channel history.
 public struct HistoryEntry: Codable, Sendable, Hashable {
     public var contact: ContactRecord
@@ -179,14 +187,19 @@ extension ContactCentreStore {
         ).run()
     }
 
-    public func rejectedInbound(limit: Int = 100) async throws -> [(channel: String, reason: String, at: Date)] {
+    /// What channels refused for this brand, newest first.
+    public func rejectedInbound(limit: Int = 100) async throws -> [RejectedInbound] {
         try await sql.raw(
-            "SELECT channel, reason, at FROM rejected_inbound WHERE organisation_id = \(bind: organisationID) ORDER BY at DESC LIMIT \(bind: limit)"
+            """
+            SELECT channel, reason, excerpt, at FROM rejected_inbound WHERE organisation_id = \(bind: organisationID)
+            ORDER BY at DESC LIMIT \(bind: limit)
+            """
         ).all().map {
-            (
-                try $0.decode(column: "channel", as: String.self), try $0.decode(column: "reason", as: String.self),
-                try $0.decode(column: "at", as: Date.self)
-            )
+            RejectedInbound(
+                channel: try $0.decode(column: "channel", as: String.self),
+                reason: try $0.decode(column: "reason", as: String.self),
+                excerpt: try $0.decode(column: "excerpt", as: String.self),
+                at: try $0.decode(column: "at", as: Date.self))
         }
     }
 
