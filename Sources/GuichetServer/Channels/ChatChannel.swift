@@ -201,9 +201,21 @@ actor ChatSession {
         }
         let stream = application.guichet.changeFeed.subscribe(store.scope.organisationID, eventLoop: socket.eventLoop)
         listener = Task { [weak self] in
-            for await detail in stream {
-                guard detail == "chat:\(id)" else { continue }
-                await self?.deliverNew()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await detail in stream {
+                        guard detail == "chat:\(id)" else { continue }
+                        await self?.deliverNew()
+                    }
+                }
+                // A safety net for a notification missed while the feed (re)connects: look every 2 s.
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(nanoseconds: 2_000_000_000)
+                        await self?.deliverNew()
+                    }
+                }
+                await group.waitForAll()
             }
         }
     }

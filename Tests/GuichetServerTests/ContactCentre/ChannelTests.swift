@@ -319,9 +319,10 @@ final class ChatClient: @unchecked Sendable {
         try await socket?.close()
     }
 
-    /// The next frame matching `predicate` (earlier non-matching frames are skipped), within 5 s.
+    /// The next frame matching `predicate` (earlier non-matching frames are skipped), within 20 s (CI runs
+    /// every suite at once on two cores).
     func next(_ predicate: @escaping (ChatFrame) -> Bool) async throws -> ChatFrame {
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             let found = buffer.withLockedValue { frames -> ChatFrame? in
                 while !frames.isEmpty {
@@ -333,7 +334,7 @@ final class ChatClient: @unchecked Sendable {
             if let found { return found }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
-        throw TestSetupError("no matching WebSocket frame within 5 s")
+        throw TestSetupError("no matching WebSocket frame within 20 s")
     }
 
     func collect(count: Int, _ predicate: @escaping (ChatFrame) -> Bool) async throws -> [ChatFrame] {
