@@ -22,14 +22,18 @@ struct DispatchTicker: LifecycleHandler {
         let task = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+                if Task.isCancelled { break }  // shutting down: the databases may already be gone
                 await Self.tick(application)
             }
         }
         handle.task.withLockedValue { $0 = task }
     }
 
+    /// Stops the ticker and waits for a tick in progress, before the databases shut down.
     func shutdownAsync(_ application: Application) async {
-        handle.task.withLockedValue { $0?.cancel() }
+        let task = handle.task.withLockedValue { $0 }
+        task?.cancel()
+        await task?.value
         application.guichet.changeFeed.stop()
     }
 

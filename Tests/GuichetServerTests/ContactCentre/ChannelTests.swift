@@ -289,6 +289,7 @@ struct ChatFrame: Decodable, Sendable {
 final class ChatClient: @unchecked Sendable {
     private var socket: WebSocket?
     private let buffer = NIOLockedValueBox<[ChatFrame]>([])
+    private var skipped: [String] = []
 
     func connect(_ url: String, on group: any EventLoopGroup) async throws {
         let buffer = buffer
@@ -324,17 +325,20 @@ final class ChatClient: @unchecked Sendable {
     func next(_ predicate: @escaping (ChatFrame) -> Bool) async throws -> ChatFrame {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            let found = buffer.withLockedValue { frames -> ChatFrame? in
+            let (found, passed) = buffer.withLockedValue { frames -> (ChatFrame?, [String]) in
+                var passed: [String] = []
                 while !frames.isEmpty {
                     let frame = frames.removeFirst()
-                    if predicate(frame) { return frame }
+                    if predicate(frame) { return (frame, passed) }
+                    passed.append("\(frame.type):\(frame.text ?? frame.detail ?? "")")
                 }
-                return nil
+                return (nil, passed)
             }
+            skipped += passed
             if let found { return found }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
-        throw TestSetupError("no matching WebSocket frame within 20 s")
+        throw TestSetupError("no matching WebSocket frame within 20 s; skipped: \(skipped)")
     }
 
     func collect(count: Int, _ predicate: @escaping (ChatFrame) -> Bool) async throws -> [ChatFrame] {

@@ -322,4 +322,32 @@ struct ContactCentreTests {
             #expect(waiting.contact.state == .queued)  // not yet past 60 s: waits for billing
         }
     }
+
+    @Test(
+        "A dispatch that started before a contact was created dates its offer after the creation",
+        arguments: TestDatabase.available)
+    func offerNotBeforeCreation(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let setup = try await F.setUp(app)
+            _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
+            let tenant = try await AccountRepository(database: app.db).organisation(slug: "brand-a")!
+            let store = ContactCentreStore(scope: TenantScope(organisationID: try tenant.requireID(), database: app.db))
+            let created = Date().addingTimeInterval(1)
+            let contact = try await store.intake(
+                NewContact(
+                    medium: .voice, entryPoint: nil, externalRef: nil, subject: "Appel", identities: [],
+                    displayName: nil, customerAttributes: [:], motif: nil,
+                    route: RoutingDecision(target: RoutingTarget(queue: "general"), ruleID: nil, because: "test"),
+                    message: nil, actor: "test"),
+                now: created)
+            // Another request, whose clock was read before the contact existed, runs the dispatch.
+            let offers = try await store.dispatch(now: created.addingTimeInterval(-0.5))
+            #expect(offers.map(\.contactID) == [contact.id])
+            let events = try await store.events(of: contact.id)
+            #expect(events.last?.kind == .offered && events.last!.at >= created.addingTimeInterval(-0.001))  // stored to the µs
+            let answered = try await setup.agent.send(
+                .POST, "\(setup.base)/contacts/\(contact.id)/events", json: #"{"kind": "answered"}"#)
+            #expect(answered.status == .ok, "\(answered.body.string)")
+        }
+    }
 }

@@ -91,12 +91,14 @@ extension ContactCentreStore {
                         priority: contact.priority, enqueuedAt: contact.enqueuedAt, requirements: contact.skills))
             }
             let byID = Dictionary(uniqueKeysWithValues: agents.map { ($0.id.uuidString, $0) })
+            let waitingByID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
             var made: [AssignmentRecord] = []
             for assignment in distributor.dispatch(now: now) {
                 guard let contactID = UUID(uuidString: assignment.contactID), let agent = byID[assignment.agentID]
                 else { continue }
+                let stamp = max(now, waitingByID[contactID]?.updatedAt ?? now)
                 if try await Self.offer(
-                    db, organisation: org, contact: contactID, agent: agent, queue: assignment.queue, now: now)
+                    db, organisation: org, contact: contactID, agent: agent, queue: assignment.queue, now: stamp)
                 {
                     made.append(
                         AssignmentRecord(
@@ -109,6 +111,8 @@ extension ContactCentreStore {
     }
 
     /// Offers a queued contact to an agent: false when it is no longer queued (someone else took it).
+    /// `now` is never earlier than the contact's last change: a request that started before another one
+    /// created the contact must not date its offer before the contact existed (the log is in time order).
     static func offer(
         _ db: any SQLDatabase, organisation: UUID, contact: UUID, agent: AgentRecord, queue: String, now: Date
     ) async throws -> Bool {
@@ -182,7 +186,8 @@ extension ContactCentreStore {
                     direct.contains(contact.queue)
                     ? contact.queue : (queueList.first { $0.code == contact.queue }?.overflowQueue ?? contact.queue)
                 if try await Self.offer(
-                    db, organisation: org, contact: contact.id, agent: agent, queue: served, now: now)
+                    db, organisation: org, contact: contact.id, agent: agent, queue: served,
+                    now: max(now, contact.updatedAt))
                 {
                     return AssignmentRecord(
                         contactID: contact.id, agentID: agent.id, agentCode: agent.code, queue: served,
