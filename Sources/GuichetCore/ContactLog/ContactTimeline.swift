@@ -85,7 +85,7 @@ public struct ContactTimeline: Sendable, Hashable {
     public var entryPoint: String?
     public var medium: Medium?
     public var state: ContactState
-    /// From first entering a queue to first being answered; nil if never queued or never answered.
+    /// From first entering a queue (or, never queued, from creation) to first being answered; nil if never answered.
     public var waitBeforeAnswer: TimeInterval?
     /// Time answered, on hold and in wrap-up.
     public var handleTime: TimeInterval = 0
@@ -150,8 +150,9 @@ public struct ContactTimeline: Sendable, Hashable {
                 throw .invalidTransition(index: index, from: timeline.state, event: event.kind)
             }
             if next == .queued, firstQueued == nil { firstQueued = event.at }
-            if next == .inProgress, timeline.waitBeforeAnswer == nil, let queued = firstQueued {
-                timeline.waitBeforeAnswer = event.at.timeIntervalSince(queued)
+            // Never queued (picked up at once): the customer waited from the contact's creation.
+            if next == .inProgress, timeline.waitBeforeAnswer == nil {
+                timeline.waitBeforeAnswer = event.at.timeIntervalSince(firstQueued ?? first.at)
             }
             timeline.state = next
             since = event.at

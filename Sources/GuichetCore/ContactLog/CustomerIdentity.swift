@@ -16,7 +16,8 @@ public enum CustomerIdentity: Codable, Sendable, Hashable, CustomStringConvertib
         let trimmed = raw.trimmingCharacters(in: .whitespaces)
         var digits = trimmed.filter(\.isNumber)
         guard trimmed.allSatisfy({ $0.isNumber || " .-()/+".contains($0) }) else { return nil }
-        if trimmed.hasPrefix("+") {
+        // "+33 …", or "(+33) …" as printed on some business cards.
+        if trimmed.drop(while: { $0 == "(" || $0 == " " }).hasPrefix("+") {
             // Already international.
         } else if digits.hasPrefix("00") {
             digits.removeFirst(2)

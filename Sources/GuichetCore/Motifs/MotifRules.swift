@@ -58,12 +58,18 @@ public enum FactCondition: Codable, Sendable, Hashable {
 
 /// Case- and accent-insensitive words: letters and digits kept, everything else a single space.
 enum TextFolding {
+    /// Ligatures French text uses, written out as people type them on a keyboard without them.
+    static let ligatures: [Character: String] = ["œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"]
+
     static func fold(_ text: String) -> String {
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr"))
         var out = ""
         var space = true
         for character in folded {
-            if character.isLetter || character.isNumber {
+            if let expanded = ligatures[character] {
+                out += expanded  // "main-d’œuvre" matches "main d oeuvre"
+                space = false
+            } else if character.isLetter || character.isNumber {
                 out.append(character)
                 space = false
             } else if !space {

@@ -19,9 +19,7 @@ struct ContactsIdentityTests {
 
     @Test("The country code in brackets, as printed on some business cards, is still +33")
     func bracketedCountryCode() {
-        withKnownIssue("normalisedPhone only treats a leading '+' as international, not '(+33)'") {
-            #expect(CustomerIdentity.normalisedPhone("(+33) 1 23 45 67 89") == .phone("+33123456789"))
-        }
+        #expect(CustomerIdentity.normalisedPhone("(+33) 1 23 45 67 89") == .phone("+33123456789"))
     }
 
     @Test("Mobiles and non-geographic numbers too")

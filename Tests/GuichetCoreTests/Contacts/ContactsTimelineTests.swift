@@ -177,9 +177,7 @@ struct ContactsTimelineTests {
     func answeredWithoutQueue() throws {
         let direct = try ContactTimeline.replay(
             Self.log("direct", [(0, .created, nil), (3, .answered, nil), (60, .resolved, nil)]))
-        withKnownIssue("ContactLogSummary counts an answered contact that never queued as a miss (its wait is nil)") {
-            #expect(ContactLogSummary([direct]).serviceLevel == 1)
-        }
+        #expect(ContactLogSummary([direct]).serviceLevel == 1)
     }
 
     @Test("SPOC view: three entry points for one customer, one contact bounced — routing failures are visible")

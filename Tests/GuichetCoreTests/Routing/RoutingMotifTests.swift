@@ -172,10 +172,8 @@ struct RoutingMotifTests {
         let detector = try MotifDetector(
             taxonomy: Self.taxonomy(),
             rules: [MotifRule(id: "mo", motif: "technique", conditions: [.anyKeyword(["main d oeuvre"])])])
-        withKnownIssue("TextFolding does not expand œ to oe") {
-            let facts = ContactFacts(medium: .email, text: "La main-d’œuvre est facturée deux fois")
-            #expect(detector.detect(facts) != nil)
-        }
+        let facts = ContactFacts(medium: .email, text: "La main-d’œuvre est facturée deux fois")
+        #expect(detector.detect(facts) != nil)
     }
 
     // MARK: Agent correction
