@@ -111,28 +111,16 @@ public struct GuichetConfiguration: Sendable {
             config.demo = flag
             return nil
         },
-        Setting(variable: "GUICHET_MAIL_LISTEN", help: "host:port of the inbound mail listener") { config, value in
-            guard !value.isEmpty else {
-                config.mailListen = nil
-                return nil
-            }
-            guard let address = parseHostPort(value) else { return "must be host:port, e.g. 127.0.0.1:2525" }
-            config.mailListen = address
-            return nil
+        hostPort("GUICHET_MAIL_LISTEN", help: "host:port of the inbound mail listener", example: "127.0.0.1:2525") {
+            $0.mailListen = $1
         },
         Setting(variable: "GUICHET_MAIL_PROTOCOL", help: "lmtp or smtp") { config, value in
             guard ["lmtp", "smtp"].contains(value.lowercased()) else { return "must be lmtp or smtp" }
             config.mailProtocol = value.lowercased()
             return nil
         },
-        Setting(variable: "GUICHET_MAIL_RELAY", help: "host:port of the SMTP relay for replies") { config, value in
-            guard !value.isEmpty else {
-                config.mailRelay = nil
-                return nil
-            }
-            guard let address = parseHostPort(value) else { return "must be host:port, e.g. 127.0.0.1:25" }
-            config.mailRelay = address
-            return nil
+        hostPort("GUICHET_MAIL_RELAY", help: "host:port of the SMTP relay for replies", example: "127.0.0.1:25") {
+            $0.mailRelay = $1
         },
         Setting(variable: "GUICHET_MAIL_RELAY_USER", help: "SMTP relay user (AUTH PLAIN)") { config, value in
             config.mailRelayUser = value.isEmpty ? nil : value
@@ -148,6 +136,22 @@ public struct GuichetConfiguration: Sendable {
             return nil
         },
     ]
+
+    /// An optional `host:port` setting: empty turns it off.
+    static func hostPort(
+        _ variable: String, help: String, example: String,
+        set: @escaping @Sendable (inout GuichetConfiguration, (host: String, port: Int)?) -> Void
+    ) -> Setting {
+        Setting(variable: variable, help: help) { config, value in
+            guard !value.isEmpty else {
+                set(&config, nil)
+                return nil
+            }
+            guard let address = parseHostPort(value) else { return "must be host:port, e.g. \(example)" }
+            set(&config, address)
+            return nil
+        }
+    }
 
     static func parseHostPort(_ value: String) -> (host: String, port: Int)? {
         guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),

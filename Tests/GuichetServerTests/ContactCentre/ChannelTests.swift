@@ -11,11 +11,6 @@ import VaporTesting
 
 private typealias F = ContactCentreFixtures
 
-private func count(_ app: Application, _ table: String) async throws -> Int {
-    let sql = app.db as! any SQLDatabase
-    return try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(column: "n", as: Int.self)
-}
-
 @Suite("Channels: phone (CTI), web form, social webhooks, chat")
 struct ChannelTests {
     @Test(
@@ -91,7 +86,7 @@ struct ChannelTests {
                         #"{"event": "newCall", "callId": "o-1", "from": "101", "to": "0611111111", "direction": "out"}"#
                 ))
             #expect(!outbound.recorded)
-            #expect(try await count(app, "contacts") == 1)
+            #expect(try await F.count(app, "contacts") == 1)
         }
     }
 
@@ -117,12 +112,12 @@ struct ChannelTests {
                     "message": "Je souhaite contester ma facture de mars.",
                 ])
             #expect(good.status == .ok && good.body.string.contains("form-reference"))
-            #expect(try await count(app, "contacts") == 1)
+            #expect(try await F.count(app, "contacts") == 1)
             let bot = try await browser.post(
                 "/contact/brand-a/contact", ["email": "bot@example.fr", "message": "buy now", "website": "http://spam"])
             #expect(bot.status == .ok)
-            #expect(try await count(app, "contacts") == 1)
-            #expect(try await count(app, "rejected_inbound") == 1)
+            #expect(try await F.count(app, "contacts") == 1)
+            #expect(try await F.count(app, "rejected_inbound") == 1)
             // JSON endpoint for a brand's own site; then the 6th submission from one address within 10 min → 429.
             let api = APIClient(app: app, token: nil)
             let json = try await api.send(
@@ -181,7 +176,7 @@ struct ChannelTests {
                 try await post(
                     #"{"id": "m2", "thread": "t1", "author": {"handle": "camille"}, "text": "Toujours rien"}"#))
             #expect(followUp.contact == contact && !followUp.duplicate)
-            let before = try await count(app, "contact_messages")
+            let before = try await F.count(app, "contact_messages")
             #expect(
                 try await post(
                     #"{"id": "m3", "author": {"handle": "x"}, "text": "old"}"#,
@@ -191,8 +186,8 @@ struct ChannelTests {
                 try await post(#"{"id": "m4", "author": {"handle": "x"}, "text": "forged"}"#, key: "wrong").status
                     == .unauthorized)
             #expect(try await api.send(.POST, path, json: #"{"id": "m5"}"#).status == .unauthorized)
-            #expect(try await count(app, "contact_messages") == before)
-            #expect(try await count(app, "rejected_inbound") == 3)
+            #expect(try await F.count(app, "contact_messages") == before)
+            #expect(try await F.count(app, "rejected_inbound") == 3)
             let rejected = try F.decode(
                 [RejectedInbound].self, try await setup.admin.get("\(setup.base)/rejected-inbound"))
             #expect(Set(rejected.map(\.channel)) == ["social"] && rejected.contains { $0.reason.contains("timestamp") })

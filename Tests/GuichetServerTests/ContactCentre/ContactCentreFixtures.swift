@@ -1,6 +1,7 @@
 import Foundation
 import GuichetCore
 import GuichetStore
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -90,6 +91,12 @@ enum ContactCentreFixtures {
             Issue.record("cannot decode \(type) from \(response.status): \(response.body.string)")
             throw error
         }
+    }
+
+    /// Rows in a table of the test database.
+    static func count(_ app: Application, _ table: String) async throws -> Int {
+        try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(
+            column: "n", as: Int.self)
     }
 
     static func problems(_ response: TestingHTTPResponse) -> [String] {

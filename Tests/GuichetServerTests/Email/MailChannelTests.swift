@@ -153,11 +153,6 @@ private func withListener(
     await listener.shutdown()
 }
 
-private func count(_ app: Application, _ table: String) async throws -> Int {
-    try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(
-        column: "n", as: Int.self)
-}
-
 @Suite("Email: LMTP/SMTP listener with smtplib, replies through an aiosmtpd relay", .enabled(if: MailPeer.hasAiosmtpd))
 struct MailChannelTests {
     @Test(
@@ -208,7 +203,7 @@ struct MailChannelTests {
                 let after = try F.decode(
                     ContactDetailDTO.self, try await setup.agent.get("\(setup.base)/contacts/\(contact.id)"))
                 #expect(after.messages.map(\.direction) == [.inbound, .outbound, .inbound])
-                #expect(try await count(app, "contacts") == 1)
+                #expect(try await F.count(app, "contacts") == 1)
             }
         }
     }
@@ -231,7 +226,7 @@ struct MailChannelTests {
                     port: port, mode: "smtp", from: "paul@client.example", to: ["service@brand-a.fr"],
                     extra: ["--message-id", "<o1@client.example>", "--subject", "Ma box"])
                 #expect(original.error == nil)
-                #expect(try await count(app, "contacts") == 1)
+                #expect(try await F.count(app, "contacts") == 1)
                 // A broken multipart, then a good message, on one connection.
                 let broken =
                     "From: x@client.example\r\nTo: service@brand-a.fr\r\nSubject: cassé\r\nContent-Type: multipart/mixed\r\n\r\nrien\r\n"
@@ -247,8 +242,8 @@ struct MailChannelTests {
                 }
                 #expect(codes == ["250", "250", "250", "354", "550", "250", "250", "354", "250", "221"], "\(replies)")
                 #expect(replies.contains { $0.hasPrefix("550") && $0.contains("without a boundary") })
-                #expect(try await count(app, "contacts") == 2)
-                #expect(try await count(app, "rejected_inbound") == 1)
+                #expect(try await F.count(app, "contacts") == 2)
+                #expect(try await F.count(app, "rejected_inbound") == 1)
                 _ = setup
             }
         }

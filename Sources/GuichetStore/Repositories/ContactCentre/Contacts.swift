@@ -263,15 +263,7 @@ extension ContactCentreStore {
         }
         let org = organisationID
         return try await transaction { db in
-            // Locks the contact's row first, so concurrent events on one contact apply one after the other.
-            guard
-                let row = try await db.raw(
-                    """
-                    UPDATE contacts SET updated_at = \(bind: now) WHERE organisation_id = \(bind: org) AND id = \(bind: id)
-                    RETURNING \(unsafeRaw: Self.contactColumns), event_count
-                    """
-                ).first()
-            else { throw ContactCentreError.unknownContact(id.uuidString) }
+            let row = try await Self.lockContact(db, organisation: org, id: id, now: now)
             var record = try Self.contact(row)
             var count = try row.decode(column: "event_count", as: Int.self)
             let past = try await Self.events(db, organisation: org, contact: id)
@@ -325,6 +317,20 @@ extension ContactCentreStore {
         }
     }
 
+    /// Locks a contact's row for the rest of the transaction (touching `updated_at`), so concurrent changes to
+    /// one contact apply one after the other; returns the row with its `event_count`.
+    static func lockContact(_ db: any SQLDatabase, organisation: UUID, id: UUID, now: Date) async throws -> any SQLRow {
+        guard
+            let row = try await db.raw(
+                """
+                UPDATE contacts SET updated_at = \(bind: now) WHERE organisation_id = \(bind: organisation) AND id = \(bind: id)
+                RETURNING \(unsafeRaw: contactColumns), event_count
+                """
+            ).first()
+        else { throw ContactCentreError.unknownContact(id.uuidString) }
+        return row
+    }
+
     /// Changes the motif of a contact (the agent knows better), re-routing it if it still waits.
     public func correctMotif(
         contact id: UUID, to motif: String, reason: String?, by actor: String, route: RoutingDecision?,
@@ -332,14 +338,7 @@ extension ContactCentreStore {
     ) async throws -> ContactRecord {
         let org = organisationID
         return try await transaction { db in
-            guard
-                let row = try await db.raw(
-                    """
-                    UPDATE contacts SET updated_at = \(bind: now) WHERE organisation_id = \(bind: org) AND id = \(bind: id)
-                    RETURNING \(unsafeRaw: Self.contactColumns), event_count
-                    """
-                ).first()
-            else { throw ContactCentreError.unknownContact(id.uuidString) }
+            let row = try await Self.lockContact(db, organisation: org, id: id, now: now)
             var record = try Self.contact(row)
             let correction = MotifCorrection(
                 contactID: id.uuidString, from: record.motif, to: motif, agentID: actor, at: now, reason: reason)

@@ -59,11 +59,7 @@ extension ContactCentreStore {
     public func addMessage(_ message: NewMessage, to contact: UUID, now: Date = Date()) async throws -> UUID {
         let org = organisationID
         return try await transaction { db in
-            guard
-                try await db.raw(
-                    "UPDATE contacts SET updated_at = \(bind: now) WHERE organisation_id = \(bind: org) AND id = \(bind: contact) RETURNING id"
-                ).first() != nil
-            else { throw ContactCentreError.unknownContact(contact.uuidString) }
+            _ = try await Self.lockContact(db, organisation: org, id: contact, now: now)
             return try await Self.insertMessage(db, organisation: org, contact: contact, message, at: now)
         }
     }
