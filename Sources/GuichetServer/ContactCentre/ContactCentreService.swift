@@ -64,18 +64,18 @@ struct ContactCentreService {
     }
 
     /// A contact enters: motif and route decided from its facts, queued, offered if an agent is free.
+    /// Written with whatever other contacts arrive meanwhile, in one transaction (`IntakeBatcher`), which
+    /// also tells live pages.
     func intake(_ intake: Intake) async throws -> IntakeResult {
         let outcome = try await routing().decide(intake.facts)
-        let contact = try await store.intake(
-            NewContact(
-                medium: intake.facts.medium, entryPoint: intake.facts.entryPoint, externalRef: intake.externalRef,
-                subject: intake.subject, identities: intake.identities, displayName: intake.displayName,
-                customerAttributes: intake.facts.customer, motif: outcome.motif, route: outcome.route,
-                message: intake.message, actor: intake.actor),
-            now: now)
-        let assignments = try await dispatch(announce: false)
-        await feed.publish(organisation, on: database)
-        return IntakeResult(contact: contact, assignment: assignments.first { $0.contactID == contact.id })
+        let new = NewContact(
+            medium: intake.facts.medium, entryPoint: intake.facts.entryPoint, externalRef: intake.externalRef,
+            subject: intake.subject, identities: intake.identities, displayName: intake.displayName,
+            customerAttributes: intake.facts.customer, motif: outcome.motif, route: outcome.route,
+            message: intake.message, actor: intake.actor)
+        let taken = try await application.guichet.intakeBatcher(application).intake(
+            PendingIntake(organisation: organisation, contact: new, now: now))
+        return IntakeResult(contact: taken.contact, assignment: taken.assignment)
     }
 
     /// Runs the ACD and tells live pages when something moved.

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import GuichetCore
 import GuichetStore
+import NIOConcurrencyHelpers
 import Prometheus
 import Vapor
 
@@ -12,13 +13,33 @@ public final class GuichetContext: Sendable {
     /// Contact-centre changes, pushed to live pages across instances.
     let changeFeed: ChangeFeed
     let routingCache = RoutingCache()
+    /// API callers recently authenticated, so a busy client costs no database read per request.
+    let principals: PrincipalCache
+    private let batcher = NIOLockedValueBox<IntakeBatcher?>(nil)
 
     init(configuration: GuichetConfiguration, logger: Logger) {
         self.configuration = configuration
         self.metrics = PrometheusCollectorRegistry()
         var postgres: SQLPostgresConfiguration?
         if case .postgres(let url) = configuration.database { postgres = try? SQLPostgresConfiguration(url: url) }
-        self.changeFeed = ChangeFeed(postgres: postgres, logger: logger)
+        let principals = PrincipalCache()
+        self.principals = principals
+        self.changeFeed = ChangeFeed(postgres: postgres, logger: logger) { principals.flush() }
+    }
+
+    /// Where every channel's new contacts are written, grouped per transaction (created on first use,
+    /// once the databases are configured).
+    func intakeBatcher(_ application: Application) -> IntakeBatcher {
+        batcher.withLockedValue { batcher in
+            if let batcher { return batcher }
+            let database = application.db
+            let feed = changeFeed
+            let made = IntakeBatcher(database: database) { organisations in
+                for organisation in organisations { await feed.publish(organisation, on: database) }
+            }
+            batcher = made
+            return made
+        }
     }
 
     var maxBodyBytes: Int { configuration.maxBodyBytes }
@@ -49,6 +70,10 @@ extension Request {
     var tokens: TokenRepository { TokenRepository(database: db) }
     var sessions: SessionRepository { SessionRepository(database: db) }
     var loginFailures: LoginFailureRepository { LoginFailureRepository(database: db) }
+    /// After a token was revoked or a role granted or removed: every instance forgets its authenticated callers.
+    func accountsChanged() async {
+        await application.guichet.changeFeed.publishAccountsChanged(on: db)
+    }
     /// The clock, read in one place so tests can reason about "now".
     var now: Date { Date() }
 }

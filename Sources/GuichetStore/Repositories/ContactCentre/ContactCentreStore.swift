@@ -23,8 +23,13 @@ public struct ContactCentreStore: Sendable {
     /// Runs `work` in one transaction, its statements on that transaction's connection. On SQLite the
     /// contact centre's writers take turns (see `Serialiser`).
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let database = scope.database
-        if Self.isPostgres(sql) {
+        try await Self.transaction(on: scope.database, work)
+    }
+
+    static func transaction<T: Sendable>(
+        on database: any Database, _ work: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        if isPostgres(database as! any SQLDatabase) {
             return try await database.transaction { try await work($0 as! any SQLDatabase) }
         }
         return try await Serialiser.sqliteWriters.run {
@@ -49,8 +54,12 @@ public struct ContactCentreStore: Sendable {
     // MARK: Queues
 
     public func queues() async throws -> [QueueRecord] {
-        try await sql.raw(
-            "SELECT code, name, overflow_after, overflow_queue FROM acd_queues WHERE organisation_id = \(bind: organisationID) ORDER BY code"
+        try await Self.queues(sql, organisation: organisationID)
+    }
+
+    static func queues(_ db: any SQLDatabase, organisation: UUID) async throws -> [QueueRecord] {
+        try await db.raw(
+            "SELECT code, name, overflow_after, overflow_queue FROM acd_queues WHERE organisation_id = \(bind: organisation) ORDER BY code"
         ).all().map(Self.queue)
     }
 

@@ -114,59 +114,60 @@ extension ContactCentreStore {
     }
 
     private func intakeOnce(_ new: NewContact, now: Date) async throws -> ContactRecord {
-        let org = organisationID
-        let id = UUID()
-        return try await transaction { db in
-            if let ref = new.externalRef,
-                try await db.raw(
-                    "SELECT id FROM contacts WHERE organisation_id = \(bind: org) AND medium = \(bind: new.medium.rawValue) AND external_ref = \(bind: ref)"
-                ).first() != nil
-            {
-                throw ContactCentreError.conflict("\(new.medium.rawValue) contact '\(ref)' already exists")
-            }
-            let customer = try await Self.identify(
-                db, organisation: org, identities: new.identities, displayName: new.displayName,
-                attributes: new.customerAttributes, actor: new.actor, context: "contact \(id.uuidString)", now: now)
-            let record = ContactRecord(
-                id: id, customerID: customer, medium: new.medium, entryPoint: new.entryPoint,
-                externalRef: new.externalRef, subject: String(new.subject.prefix(500)), motif: new.motif?.motif,
-                motifRule: new.motif?.ruleID, routeRule: new.route.ruleID, routeReason: new.route.because,
-                queue: new.route.target.queue, priority: new.route.target.priority, skills: new.route.target.skills,
-                state: .queued, agentID: nil, createdAt: now, enqueuedAt: now, updatedAt: now)
-            try await db.raw(
-                """
-                INSERT INTO contacts (\(unsafeRaw: Self.contactColumns), organisation_id, event_count)
-                VALUES (\(bind: id), \(bind: customer), \(bind: record.medium.rawValue), \(bind: record.entryPoint), \
-                \(bind: record.externalRef), \(bind: record.subject), \(bind: record.motif), \(bind: record.motifRule), \
-                \(bind: record.routeRule), \(bind: record.routeReason), \(bind: record.queue), \(bind: record.priority), \
-                \(bind: Self.json(record.skills)), 'queued', NULL, \(bind: now), \(bind: now), \(bind: now), \(bind: org), 2)
-                """
-            ).run()
-            try await Self.insertEvent(
-                db, organisation: org, contact: id, seq: 1, kind: .created, at: now, actor: new.actor, queue: nil,
-                reason: new.motif.map { "motif \($0.motif) (rule \($0.ruleID))" })
-            try await Self.insertEvent(
-                db, organisation: org, contact: id, seq: 2, kind: .queued, at: now, actor: "router",
-                queue: record.queue, reason: new.route.because)
-            if let message = new.message {
-                _ = try await Self.insertMessage(db, organisation: org, contact: id, message, at: now)
-            }
-            return record
+        let item = PendingIntake(organisation: organisationID, contact: new, now: now)
+        let outcome = try await transaction { db in
+            try await IntakeWriter.write([item], dispatch: false, on: db)[0]
         }
+        return try outcome.get().contact
     }
 
     static func insertEvent(
         _ db: any SQLDatabase, organisation: UUID, contact: UUID, seq: Int, kind: ContactEventKind, at: Date,
         actor: String?, queue: String?, reason: String?
     ) async throws {
-        try await db.raw(
-            """
-            INSERT INTO contact_events (id, organisation_id, contact_id, seq, kind, at, actor, queue, reason)
-            VALUES (\(bind: UUID()), \(bind: organisation), \(bind: contact), \(bind: seq), \(bind: kind.rawValue), \
-            \(bind: at), \(bind: actor), \(bind: queue), \(bind: reason.map { String($0.prefix(1000)) }))
-            """
-        ).run()
+        try await insertEvents(
+            db,
+            [
+                EventRow(
+                    organisation: organisation, contact: contact, seq: seq, kind: kind, at: at, actor: actor,
+                    queue: queue, reason: reason)
+            ])
     }
+
+    /// One line of a contact's log, about to be written.
+    struct EventRow {
+        var organisation: UUID
+        var contact: UUID
+        var seq: Int
+        var kind: ContactEventKind
+        var at: Date
+        var actor: String?
+        var queue: String?
+        var reason: String?
+    }
+
+    /// Appends log lines, many per statement.
+    static func insertEvents(_ db: any SQLDatabase, _ events: [EventRow]) async throws {
+        for chunk in events.chunked(Self.rowsPerStatement) {
+            let values = chunk.map { event -> SQLQueryString in
+                """
+                (\(bind: UUID()), \(bind: event.organisation), \(bind: event.contact), \(bind: event.seq), \
+                \(bind: event.kind.rawValue), \(bind: event.at), \(bind: event.actor), \(bind: event.queue), \
+                \(bind: event.reason.map { String($0.prefix(1000)) }))
+                """
+            }
+            try await db.raw(
+                """
+                INSERT INTO contact_events (id, organisation_id, contact_id, seq, kind, at, actor, queue, reason)
+                VALUES \(values.joined(separator: ", "))
+                """
+            ).run()
+        }
+    }
+
+    /// Rows per multi-row INSERT: well under both databases' bound-parameter limits (SQLite 32,766,
+    /// PostgreSQL 65,535) at twenty columns a row.
+    static let rowsPerStatement = 500
 
     // MARK: Reading
 

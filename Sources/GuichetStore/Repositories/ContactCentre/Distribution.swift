@@ -34,101 +34,135 @@ extension ContactCentreStore {
     /// Offers every waiting contact that an available agent can take now; returns what was decided.
     public func dispatch(now: Date = Date(), limit: Int = 1000) async throws -> [AssignmentRecord] {
         let org = organisationID
-        let postgres = Self.isPostgres(sql)
-        let queueList = try await queues()
-        return try await transaction { db in
-            // The organisation's dispatch row: one dispatcher at a time, whichever instance it runs on.
-            var locked = try await db.raw(
-                "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
-            ).first()
-            if locked == nil {
-                try await db.raw(
-                    "INSERT INTO acd_dispatch_locks (organisation_id, dispatched_at) VALUES (\(bind: org), \(bind: now)) ON CONFLICT DO NOTHING"
-                ).run()
-                locked = try await db.raw(
-                    "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
-                ).first()
-            }
-            // Available agents, locked in a fixed order so a concurrent claim cannot change their load.
-            let agentRows = try await db.raw(
-                """
-                SELECT \(unsafeRaw: Self.agentColumns) FROM acd_agents WHERE organisation_id = \(bind: org)
-                AND state = 'available' ORDER BY id \(unsafeRaw: postgres ? "FOR UPDATE" : "")
-                """
-            ).all()
-            guard !agentRows.isEmpty else { return [] }
-            let loads = try await Self.loads(db, organisation: org)
-            let agents = try agentRows.map { row in
-                try Self.agent(row, load: loads[try row.decode(column: "id", as: UUID.self)] ?? [:])
-            }
-            let distributionAgents = agents.map { agent -> DistributionAgent in
-                var candidate = DistributionAgent(
-                    id: agent.id.uuidString, skills: agent.skills, queues: Set(agent.queues), capacity: agent.capacity,
-                    state: .available, idleSince: agent.idleSince)
-                candidate.load = agent.load
-                return candidate
-            }
-            guard distributionAgents.contains(where: { agent in Medium.allCases.contains { agent.hasRoom(for: $0) } })
-            else { return [] }
-            let waiting = try await db.raw(
-                """
-                SELECT \(unsafeRaw: Self.contactColumns) FROM contacts WHERE organisation_id = \(bind: org)
-                AND state = 'queued' ORDER BY priority DESC, enqueued_at LIMIT \(bind: limit)
-                """
-            ).all().map(Self.contact)
-            guard !waiting.isEmpty else { return [] }
-            var distributor = ContactDistributor(
-                queues: queueList.map { queue in
-                    DistributionQueue(
-                        id: queue.code,
-                        overflow: queue.overflowQueue.map { .init(after: queue.overflowAfter ?? 0, queue: $0) })
-                }, agents: distributionAgents)
-            for contact in waiting {
-                // A contact whose queue was deleted waits where it is; the supervisor page shows it.
-                try? distributor.enqueue(
-                    WaitingContact(
-                        id: contact.id.uuidString, queue: contact.queue, medium: contact.medium,
-                        priority: contact.priority, enqueuedAt: contact.enqueuedAt, requirements: contact.skills))
-            }
-            let byID = Dictionary(uniqueKeysWithValues: agents.map { ($0.id.uuidString, $0) })
-            let waitingByID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
-            var made: [AssignmentRecord] = []
-            for assignment in distributor.dispatch(now: now) {
-                guard let contactID = UUID(uuidString: assignment.contactID), let agent = byID[assignment.agentID]
-                else { continue }
-                let stamp = max(now, waitingByID[contactID]?.updatedAt ?? now)
-                if try await Self.offer(
-                    db, organisation: org, contact: contactID, agent: agent, queue: assignment.queue, now: stamp)
-                {
-                    made.append(
-                        AssignmentRecord(
-                            contactID: contactID, agentID: agent.id, agentCode: agent.code, queue: assignment.queue,
-                            waited: assignment.waited))
-                }
-            }
-            return made
-        }
+        return try await transaction { db in try await Self.dispatch(db, organisation: org, now: now, limit: limit) }
     }
 
-    /// Offers a queued contact to an agent: false when it is no longer queued (someone else took it).
-    /// `now` is never earlier than the contact's last change: a request that started before another one
-    /// created the contact must not date its offer before the contact existed (the log is in time order).
-    static func offer(
-        _ db: any SQLDatabase, organisation: UUID, contact: UUID, agent: AgentRecord, queue: String, now: Date
-    ) async throws -> Bool {
-        guard
-            let row = try await db.raw(
-                """
-                UPDATE contacts SET state = 'offered', agent_id = \(bind: agent.id), event_count = event_count + 1,
-                updated_at = \(bind: now) WHERE id = \(bind: contact) AND state = 'queued' RETURNING event_count
-                """
+    /// The ACD's round inside the caller's transaction: takes the organisation's dispatch row (one
+    /// dispatcher at a time, whichever instance it runs on) and its available agents' rows, then offers.
+    static func dispatch(
+        _ db: any SQLDatabase, organisation org: UUID, now: Date, limit: Int = 1000
+    ) async throws -> [AssignmentRecord] {
+        var locked = try await db.raw(
+            "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
+        ).first()
+        if locked == nil {
+            try await db.raw(
+                "INSERT INTO acd_dispatch_locks (organisation_id, dispatched_at) VALUES (\(bind: org), \(bind: now)) ON CONFLICT DO NOTHING"
+            ).run()
+            locked = try await db.raw(
+                "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
             ).first()
-        else { return false }
-        try await insertEvent(
-            db, organisation: organisation, contact: contact, seq: try row.decode(column: "event_count", as: Int.self),
-            kind: .offered, at: now, actor: agent.code, queue: queue, reason: nil)
-        try await db.raw("UPDATE acd_agents SET idle_since = \(bind: now) WHERE id = \(bind: agent.id)").run()
-        return true
+        }
+        // Available agents, locked in a fixed order so a concurrent claim cannot change their load.
+        let agentRows = try await db.raw(
+            """
+            SELECT \(unsafeRaw: Self.agentColumns) FROM acd_agents WHERE organisation_id = \(bind: org)
+            AND state = 'available' ORDER BY id \(unsafeRaw: isPostgres(db) ? "FOR UPDATE" : "")
+            """
+        ).all()
+        guard !agentRows.isEmpty else { return [] }
+        let loads = try await Self.loads(db, organisation: org)
+        let agents = try agentRows.map { row in
+            try Self.agent(row, load: loads[try row.decode(column: "id", as: UUID.self)] ?? [:])
+        }
+        let distributionAgents = agents.map { agent -> DistributionAgent in
+            var candidate = DistributionAgent(
+                id: agent.id.uuidString, skills: agent.skills, queues: Set(agent.queues), capacity: agent.capacity,
+                state: .available, idleSince: agent.idleSince)
+            candidate.load = agent.load
+            return candidate
+        }
+        let media = Medium.allCases.filter { medium in distributionAgents.contains { $0.hasRoom(for: medium) } }
+        guard !media.isEmpty else { return [] }
+        let mediaValues: [any Encodable & Sendable] = media.map(\.rawValue)
+        let waiting = try await db.raw(
+            """
+            SELECT \(unsafeRaw: Self.contactColumns) FROM contacts WHERE organisation_id = \(bind: org)
+            AND state = 'queued' AND medium IN (\(binds: mediaValues)) ORDER BY priority DESC, enqueued_at LIMIT \(bind: limit)
+            """
+        ).all().map(Self.contact)
+        guard !waiting.isEmpty else { return [] }
+        let queueList = try await queues(db, organisation: org)
+        var distributor = ContactDistributor(
+            queues: queueList.map { queue in
+                DistributionQueue(
+                    id: queue.code,
+                    overflow: queue.overflowQueue.map { .init(after: queue.overflowAfter ?? 0, queue: $0) })
+            }, agents: distributionAgents)
+        for contact in waiting {
+            // A contact whose queue was deleted waits where it is; the supervisor page shows it.
+            try? distributor.enqueue(
+                WaitingContact(
+                    id: contact.id.uuidString, queue: contact.queue, medium: contact.medium,
+                    priority: contact.priority, enqueuedAt: contact.enqueuedAt, requirements: contact.skills))
+        }
+        let byID = Dictionary(uniqueKeysWithValues: agents.map { ($0.id.uuidString, $0) })
+        let waitingByID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
+        let offers = distributor.dispatch(now: now).compactMap { assignment -> Offer? in
+            guard let contactID = UUID(uuidString: assignment.contactID), let agent = byID[assignment.agentID]
+            else { return nil }
+            return Offer(
+                contact: contactID, agent: agent, queue: assignment.queue,
+                at: max(now, waitingByID[contactID]?.updatedAt ?? now), waited: assignment.waited)
+        }
+        return try await offer(db, organisation: org, offers)
+    }
+
+    /// A queued contact the ACD decided to offer to an agent.
+    struct Offer {
+        var contact: UUID
+        var agent: AgentRecord
+        var queue: String
+        /// Never earlier than the contact's last change: a request that started before another one
+        /// created the contact must not date its offer before the contact existed (the log is in time order).
+        var at: Date
+        var waited: Double
+    }
+
+    /// Offers queued contacts to agents, in three statements however many there are. A contact no longer
+    /// queued (someone else took it) is left out of what is returned.
+    static func offer(_ db: any SQLDatabase, organisation: UUID, _ offers: [Offer]) async throws -> [AssignmentRecord] {
+        guard !offers.isEmpty else { return [] }
+        var agentCase: SQLQueryString = "CASE id"
+        var stampCase: SQLQueryString = "CASE id"
+        for offer in offers {
+            agentCase += " WHEN \(bind: offer.contact) THEN \(bind: offer.agent.id)"
+            stampCase += " WHEN \(bind: offer.contact) THEN \(bind: offer.at)"
+        }
+        let ids: [any Encodable & Sendable] = offers.map(\.contact)
+        let rows = try await db.raw(
+            """
+            UPDATE contacts SET state = 'offered', agent_id = \(agentCase) END, event_count = event_count + 1,
+            updated_at = \(stampCase) END WHERE organisation_id = \(bind: organisation) AND id IN (\(binds: ids))
+            AND state = 'queued' RETURNING id, event_count
+            """
+        ).all()
+        var sequence: [UUID: Int] = [:]
+        for row in rows {
+            sequence[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "event_count", as: Int.self)
+        }
+        let made = offers.filter { sequence[$0.contact] != nil }
+        guard !made.isEmpty else { return [] }
+        try await insertEvents(
+            db,
+            made.map { offer in
+                EventRow(
+                    organisation: organisation, contact: offer.contact, seq: sequence[offer.contact] ?? 0,
+                    kind: .offered, at: offer.at, actor: offer.agent.code, queue: offer.queue, reason: nil)
+            })
+        var idle: [UUID: Date] = [:]
+        for offer in made { idle[offer.agent.id] = max(idle[offer.agent.id] ?? offer.at, offer.at) }
+        var idleCase: SQLQueryString = "CASE id"
+        for (agent, at) in idle { idleCase += " WHEN \(bind: agent) THEN \(bind: at)" }
+        let agentIDs: [any Encodable & Sendable] = Array(idle.keys)
+        try await db.raw(
+            "UPDATE acd_agents SET idle_since = \(idleCase) END WHERE id IN (\(binds: agentIDs))"
+        ).run()
+        return made.map { offer in
+            AssignmentRecord(
+                contactID: offer.contact, agentID: offer.agent.id, agentCode: offer.agent.code, queue: offer.queue,
+                waited: offer.waited)
+        }
     }
 
     /// The agent takes the next contact they can serve (priority, then waiting time), if any. Safe with
@@ -136,8 +170,8 @@ extension ContactCentreStore {
     public func claimNext(agent agentID: UUID, now: Date = Date()) async throws -> AssignmentRecord? {
         let org = organisationID
         let postgres = Self.isPostgres(sql)
-        let queueList = try await queues()
         return try await transaction { db in
+            let queueList = try await Self.queues(db, organisation: org)
             guard
                 try await db.raw(
                     "UPDATE acd_agents SET state_since = state_since WHERE organisation_id = \(bind: org) AND id = \(bind: agentID) RETURNING id"
@@ -185,14 +219,14 @@ extension ContactCentreStore {
                 let served =
                     direct.contains(contact.queue)
                     ? contact.queue : (queueList.first { $0.code == contact.queue }?.overflowQueue ?? contact.queue)
-                if try await Self.offer(
-                    db, organisation: org, contact: contact.id, agent: agent, queue: served,
-                    now: max(now, contact.updatedAt))
-                {
-                    return AssignmentRecord(
-                        contactID: contact.id, agentID: agent.id, agentCode: agent.code, queue: served,
-                        waited: now.timeIntervalSince(contact.enqueuedAt))
-                }
+                let made = try await Self.offer(
+                    db, organisation: org,
+                    [
+                        Offer(
+                            contact: contact.id, agent: agent, queue: served, at: max(now, contact.updatedAt),
+                            waited: now.timeIntervalSince(contact.enqueuedAt))
+                    ])
+                if let assignment = made.first { return assignment }
             }
             return nil
         }

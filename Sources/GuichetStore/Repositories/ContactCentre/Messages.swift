@@ -55,6 +55,38 @@ extension ContactCentreStore {
         return id
     }
 
+    /// Stores first messages of new contacts: those with attachments or mail references one at a time,
+    /// the plain ones many per statement.
+    static func insertMessages(
+        _ db: any SQLDatabase, _ messages: [(organisation: UUID, contact: UUID, message: NewMessage, at: Date)]
+    ) async throws {
+        var plain: [(organisation: UUID, contact: UUID, message: NewMessage, at: Date)] = []
+        for entry in messages {
+            if entry.message.attachments.isEmpty, entry.message.messageRef == nil, entry.message.cites.isEmpty {
+                plain.append(entry)
+            } else {
+                _ = try await insertMessage(
+                    db, organisation: entry.organisation, contact: entry.contact, entry.message, at: entry.at)
+            }
+        }
+        for chunk in plain.chunked(rowsPerStatement) {
+            let values = chunk.map { entry -> SQLQueryString in
+                let message = entry.message
+                return """
+                    (\(bind: UUID()), \(bind: entry.organisation), \(bind: entry.contact), \(bind: message.direction.rawValue), \
+                    \(bind: String(message.author.prefix(320))), \(bind: message.subject.map { String($0.prefix(500)) }), \
+                    \(bind: message.body), NULL, \(bind: message.delivery), \(bind: entry.at))
+                    """
+            }
+            try await db.raw(
+                """
+                INSERT INTO contact_messages (id, organisation_id, contact_id, direction, author, subject, body, message_ref, delivery, at)
+                VALUES \(values.joined(separator: ", "))
+                """
+            ).run()
+        }
+    }
+
     /// Adds a message to an existing contact.
     public func addMessage(_ message: NewMessage, to contact: UUID, now: Date = Date()) async throws -> UUID {
         let org = organisationID

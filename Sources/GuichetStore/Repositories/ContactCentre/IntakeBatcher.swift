@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Group commit for contacts entering: whatever arrives while a transaction is being written waits for
+/// the next one, and goes in with the others — customers, contacts, log lines and messages written a few
+/// statements per table, one ACD round per organisation, one commit. Under load a transaction carries
+/// many contacts, so the database's per-commit cost (the WAL flush) and the dispatch lock are paid once
+/// for all of them; alone, a contact is written at once, as before.
+///
+/// Nothing is answered before its transaction has committed. If a group fails as a whole (a unique index
+/// hit because another instance created the same customer at the same moment, a lost connection), each of
+/// its contacts is taken again on its own, so one contact's problem is reported to that contact only.
+public actor IntakeBatcher {
+    /// Told, after each commit, which organisations changed (to refresh live pages once per group).
+    public typealias Committed = @Sendable (_ organisations: Set<UUID>) async -> Void
+
+    private let database: any Database
+    private let largestGroup: Int
+    private let committed: Committed
+    private var waiting: [(item: PendingIntake, reply: CheckedContinuation<IntakeOutcome, any Error>)] = []
+    private var writing = false
+    /// Groups written and contacts in them since start (for the metrics page and benchmarks).
+    public private(set) var groups = 0
+    public private(set) var contacts = 0
+
+    public init(database: any Database, largestGroup: Int = 256, committed: @escaping Committed) {
+        self.database = database
+        self.largestGroup = max(1, largestGroup)
+        self.committed = committed
+    }
+
+    /// Records the contact, offers it if an agent has room, and returns once that is committed.
+    public func intake(_ item: PendingIntake) async throws -> IntakeOutcome {
+        try await withCheckedThrowingContinuation { reply in
+            waiting.append((item, reply))
+            if !writing {
+                writing = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !waiting.isEmpty {
+            let group = Array(waiting.prefix(largestGroup))
+            waiting.removeFirst(group.count)
+            let results = await Self.write(group.map(\.item), on: database)
+            for (entry, result) in zip(group, results) { entry.reply.resume(with: result) }
+            groups += 1
+            contacts += group.count
+            var changed: Set<UUID> = []
+            for (entry, result) in zip(group, results) {
+                if case .success = result { changed.insert(entry.item.organisation) }
+            }
+            if !changed.isEmpty { await committed(changed) }
+        }
+        writing = false
+    }
+
+    /// One transaction for the group; if it fails as a whole, one per contact.
+    private static func write(_ items: [PendingIntake], on database: any Database) async -> [Result<IntakeOutcome, any Error>] {
+        do {
+            return try await transaction(items, on: database)
+        } catch {
+            guard items.count > 1 else {
+                guard ContactCentreStore.isUniqueViolation(error) else { return [.failure(error)] }
+                // Another instance created the same customer identity or channel id meanwhile: once more,
+                // which finds theirs (a channel id taken is then refused as a conflict).
+                do { return try await transaction(items, on: database) } catch { return [.failure(error)] }
+            }
+            var results: [Result<IntakeOutcome, any Error>] = []
+            for item in items {
+                results.append(contentsOf: await write([item], on: database))
+            }
+            return results
+        }
+    }
+
+    private static func transaction(
+        _ items: [PendingIntake], on database: any Database
+    ) async throws -> [Result<IntakeOutcome, any Error>] {
+        try await ContactCentreStore.transaction(on: database) { db in
+            try await IntakeWriter.write(items, dispatch: true, on: db)
+        }
+    }
+}

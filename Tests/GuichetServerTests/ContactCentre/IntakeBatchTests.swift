@@ -1,0 +1,183 @@
+import Foundation
+import GuichetCore
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import GuichetServer
+@testable import GuichetStore
+
+private typealias F = ContactCentreFixtures
+
+/// Contacts written together in one transaction (group commit) must come out exactly as if taken one
+/// after the other: same customers, same merges, same refusals, same offers.
+@Suite("Intake in groups: one transaction for many contacts, same result as one by one")
+struct IntakeBatchTests {
+    static func contact(
+        _ subject: String, _ identities: [CustomerIdentity], ref: String? = nil, name: String? = nil,
+        attributes: [String: String] = [:], medium: Medium = .email, queue: String = "general"
+    ) -> NewContact {
+        NewContact(
+            medium: medium, entryPoint: nil, externalRef: ref, subject: subject, identities: identities,
+            displayName: name, customerAttributes: attributes, motif: nil,
+            route: RoutingDecision(target: RoutingTarget(queue: queue), ruleID: nil, because: "test"),
+            message: NewMessage(direction: .inbound, author: "client", body: "Bonjour, \(subject)"), actor: "test")
+    }
+
+    static func brandA(_ app: Application) async throws -> ContactCentreStore {
+        let tenant = try await AccountRepository(database: app.db).organisation(slug: "brand-a")!
+        return ContactCentreStore(scope: TenantScope(organisationID: try tenant.requireID(), database: app.db))
+    }
+
+    @Test(
+        "In one group: a person writing twice and by phone is one customer; a known customer gets the new name and attributes",
+        arguments: TestDatabase.available)
+    func identitiesWithinAGroup(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            _ = try await F.setUp(app)
+            let store = try await Self.brandA(app)
+            let known = try await store.intake(Self.contact("avant", [.email("ancien@example.fr")]))
+            let org = store.scope.organisationID
+            let now = Date()
+            let items = [
+                Self.contact("un", [.email("lea@example.fr")], name: "Léa"),
+                Self.contact("deux", [.email("lea@example.fr"), .phone("+33612345678")]),
+                Self.contact("trois", [.phone("+33612345678")], attributes: ["segment": "premium"]),
+                Self.contact("quatre", [.email("ancien@example.fr")], name: "Ancien", attributes: ["ville": "Lyon"]),
+                Self.contact("anonyme", []),
+            ].map { PendingIntake(organisation: org, contact: $0, now: now) }
+            let results = try await ContactCentreStore.transaction(on: app.db) { db in
+                try await IntakeWriter.write(items, dispatch: false, on: db)
+            }
+            let records = try results.map { try $0.get().contact }
+            #expect(Set(records[0...2].map(\.customerID)).count == 1, "Léa's three contacts: one customer")
+            #expect(records[3].customerID == known.customerID)
+            #expect(records[4].customerID == nil)
+            let lea = try #require(try await store.customer(records[0].customerID!))
+            #expect(lea.displayName == "Léa" && lea.attributes == ["segment": "premium"])
+            #expect(Set(lea.identities) == [.email("lea@example.fr"), .phone("+33612345678")])
+            let ancien = try #require(try await store.customer(known.customerID!))
+            #expect(ancien.displayName == "Ancien" && ancien.attributes == ["ville": "Lyon"])
+            for record in records {
+                let events = try await store.events(of: record.id)
+                #expect(events.map(\.kind) == [.created, .queued])
+                #expect(try await store.messages(of: record.id).map(\.body) == ["Bonjour, \(record.subject)"])
+            }
+        }
+    }
+
+    @Test(
+        "In one group: identities of two customers merge them, earlier contacts of the group included; a channel id already taken is refused alone",
+        arguments: TestDatabase.available)
+    func mergesAndConflictsWithinAGroup(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            _ = try await F.setUp(app)
+            let store = try await Self.brandA(app)
+            let byPhone = try await store.intake(Self.contact("appel", [.phone("+33611111111")], medium: .voice))
+            let byMail = try await store.intake(Self.contact("mail", [.email("marc@example.fr")]))
+            _ = try await store.intake(Self.contact("ancien appel", [], ref: "call-1", medium: .voice))
+            let org = store.scope.organisationID
+            let now = Date()
+            let items = [
+                Self.contact("encore un mail", [.email("marc@example.fr")]),
+                Self.contact("appel repris", [], ref: "call-1", medium: .voice),
+                Self.contact("formulaire", [.email("marc@example.fr"), .phone("+33611111111")]),
+                Self.contact("nouvel appel", [], ref: "call-2", medium: .voice),
+                Self.contact("nouvel appel bis", [], ref: "call-2", medium: .voice),
+            ].map { PendingIntake(organisation: org, contact: $0, now: now) }
+            let results = try await ContactCentreStore.transaction(on: app.db) { db in
+                try await IntakeWriter.write(items, dispatch: false, on: db)
+            }
+            // The channel ids: taken by a stored contact, or by an earlier contact of the same group.
+            for index in [1, 4] {
+                #expect(throws: ContactCentreError.self) { try results[index].get() }
+            }
+            let taken = try [0, 2, 3].map { try results[$0].get().contact }
+            let kept = try #require(taken[1].customerID)
+            #expect(kept == byPhone.customerID, "the older record is kept")
+            #expect(taken[0].customerID == kept, "the group's earlier contact follows the merge")
+            #expect(try await store.merges(of: kept).count == 1)
+            let history = try await store.contacts(customer: kept)
+            #expect(Set(history.map(\.id)).isSuperset(of: [byPhone.id, byMail.id, taken[0].id, taken[1].id]))
+            #expect(try await store.contact(medium: .voice, externalRef: "call-2")?.subject == "nouvel appel")
+            #expect(try await F.count(app, "contacts") == 6)
+        }
+    }
+
+    @Test(
+        "Three hundred contacts at once: all stored and queued, offered within capacity, in far fewer transactions",
+        arguments: TestDatabase.available)
+    func manyAtOnce(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let setup = try await F.setUp(app)
+            _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
+            let store = try await Self.brandA(app)
+            let org = store.scope.organisationID
+            let batcher = IntakeBatcher(database: app.db) { _ in }
+            let count = 300
+            let outcomes = try await withThrowingTaskGroup(of: IntakeOutcome.self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        try await batcher.intake(
+                            PendingIntake(
+                                organisation: org,
+                                contact: Self.contact("n°\(index)", [.email("c\(index % 250)@example.fr")]),
+                                now: Date()))
+                    }
+                }
+                var outcomes: [IntakeOutcome] = []
+                for try await outcome in group { outcomes.append(outcome) }
+                return outcomes
+            }
+            #expect(Set(outcomes.map(\.contact.id)).count == count)
+            #expect(try await F.count(app, "contacts") == count)
+            #expect(try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
+            #expect(try await F.count(app, "customers") == 250, "fifty people wrote twice")
+            // Alice takes five emails at a time: exactly five offers, whichever group they fell in.
+            #expect(outcomes.compactMap(\.assignment).count == 5)
+            #expect(outcomes.compactMap(\.assignment).allSatisfy { $0.agentCode == "alice" })
+            let groups = await batcher.groups
+            #expect(groups < count / 2, "\(groups) transactions for \(count) contacts")
+        }
+    }
+
+    @Test(
+        "Two instances taking the same people at the same moment: every contact stored, each person one customer",
+        .enabled(if: TestDatabase.postgresURL != nil))
+    func twoInstancesSamePeople() async throws {
+        try await withTestApp(.postgres) { first in
+            _ = try await F.setUp(first)
+            let second = try await Application.make(.testing)
+            do {
+                try await GuichetApp.configure(second, try testConfiguration(.postgres))
+                let org = try await Self.brandA(first).scope.organisationID
+                let batchers = [first, second].map { app in IntakeBatcher(database: app.db) { _ in } }
+                let count = 200
+                let outcomes = try await withThrowingTaskGroup(of: IntakeOutcome.self) { group in
+                    for index in 0..<count {
+                        let batcher = batchers[index % 2]
+                        group.addTask {
+                            try await batcher.intake(
+                                PendingIntake(
+                                    organisation: org,
+                                    contact: Self.contact("n°\(index)", [.email("meme\(index % 20)@example.fr")]),
+                                    now: Date()))
+                        }
+                    }
+                    var outcomes: [IntakeOutcome] = []
+                    for try await outcome in group { outcomes.append(outcome) }
+                    return outcomes
+                }
+                #expect(outcomes.count == count)
+                #expect(try await F.count(first, "contacts") == count)
+                #expect(try await F.count(first, "customers") == 20)
+                #expect(Set(outcomes.compactMap(\.contact.customerID)).count == 20)
+            } catch {
+                try? await second.asyncShutdown()
+                throw error
+            }
+            try await second.asyncShutdown()
+        }
+    }
+}
