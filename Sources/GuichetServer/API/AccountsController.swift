@@ -95,6 +95,7 @@ struct AccountsController {
             membership.$user.value = user
             return membership
         }
+        await request.accountsChanged()
         let response = Response(status: .created)
         try response.content.encode(MemberDTO(membership))
         return response
@@ -105,6 +106,7 @@ struct AccountsController {
         guard let id = request.parameters.get("membership", as: UUID.self),
             try await request.accounts.revoke(membershipID: id, in: tenant.scope)
         else { throw AppError.notFound("membership") }
+        await request.accountsChanged()
         return .noContent
     }
 
@@ -125,6 +127,7 @@ struct AccountsController {
         guard let id = request.parameters.get("token", as: UUID.self),
             try await request.tokens.revoke(id, of: request.requirePrincipal().userID, now: request.now)
         else { throw AppError.notFound("token") }
+        await request.accountsChanged()
         return .noContent
     }
 }

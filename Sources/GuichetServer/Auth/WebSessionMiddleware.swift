@@ -134,10 +134,17 @@ struct CSRFMiddleware: AsyncMiddleware {
 struct BearerTokenMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
-            guard let (_, user) = try await request.tokens.authenticate(secret: bearer.token, now: request.now) else {
-                throw AppError.unauthorized("the API token is unknown or revoked")
+            let cache = request.application.guichet.principals
+            let digest = Secrets.digest(bearer.token)
+            if let known = cache.principal(forDigest: digest, now: request.now) {
+                request.principal = known
+            } else {
+                guard let (_, user) = try await request.tokens.authenticate(secret: bearer.token, now: request.now)
+                else { throw AppError.unauthorized("the API token is unknown or revoked") }
+                let principal = try await Principal.load(user, accounts: request.accounts)
+                cache.remember(principal, forDigest: digest, now: request.now)
+                request.principal = principal
             }
-            request.principal = try await Principal.load(user, accounts: request.accounts)
         } else if request.headers.first(name: .authorization) != nil {
             throw AppError.unauthorized("use Authorization: Bearer <token>")
         }

@@ -25,10 +25,12 @@ final class ChangeFeed: Sendable {
     private let state = NIOLockedValueBox(State())
     private let postgres: SQLPostgresConfiguration?
     private let logger: Logger
+    private let onAccountsChanged: @Sendable () -> Void
 
-    init(postgres: SQLPostgresConfiguration?, logger: Logger) {
+    init(postgres: SQLPostgresConfiguration?, logger: Logger, onAccountsChanged: @escaping @Sendable () -> Void = {}) {
         self.postgres = postgres
         self.logger = logger
+        self.onAccountsChanged = onAccountsChanged
     }
 
     /// Announces a change of `organisation`; `detail` travels with it ("live", "chat:<contact>").
@@ -61,7 +63,25 @@ final class ChangeFeed: Sendable {
 
     var subscriberCount: Int { state.withLockedValue { $0.subscribers.values.map(\.count).reduce(0, +) } }
 
+    /// Announces that accounts changed (a token revoked, a role granted or removed), so every instance
+    /// forgets the callers it had authenticated (`PrincipalCache`).
+    func publishAccountsChanged(on database: any Database) async {
+        onAccountsChanged()
+        guard postgres != nil, let sql = database as? any SQLDatabase else { return }
+        do {
+            try await sql.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: Self.accountsPayload))").run()
+        } catch {
+            logger.warning("could not tell other instances that accounts changed: \(String(reflecting: error))")
+        }
+    }
+
+    static let accountsPayload = "accounts|changed"
+
     private func deliver(_ payload: String) {
+        if payload == Self.accountsPayload {
+            onAccountsChanged()
+            return
+        }
         let parts = payload.split(separator: "|", maxSplits: 1)
         guard let first = parts.first, let organisation = UUID(uuidString: String(first)) else { return }
         let detail = parts.count > 1 ? String(parts[1]) : "live"

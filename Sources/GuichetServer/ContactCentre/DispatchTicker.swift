@@ -18,6 +18,9 @@ struct DispatchTicker: LifecycleHandler {
     let handle = Handle()
 
     func didBootAsync(_ application: Application) async throws {
+        // Listen from the start: account changes on other instances must reach this one's caches even
+        // before any live page subscribes.
+        application.guichet.changeFeed.start(eventLoop: application.eventLoopGroup.any())
         let interval = interval
         let task = Task {
             while !Task.isCancelled {

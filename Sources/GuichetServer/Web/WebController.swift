@@ -146,6 +146,7 @@ struct WebController {
         guard let id = request.parameters.get("token", as: UUID.self),
             try await request.tokens.revoke(id, of: principal.userID, now: request.now)
         else { throw AppError.notFound("token") }
+        await request.accountsChanged()
         return request.redirect(to: "/account/tokens", redirectType: .normal)
     }
 

@@ -154,4 +154,38 @@ struct ConcurrencyTests {
             throw error
         }
     }
+
+    @Test(
+        "A token revoked on one instance stops working on the other at once, though that one had it cached",
+        .enabled(if: TestDatabase.postgresURL != nil))
+    func revokedAcrossInstances() async throws {
+        try await withTestApp(.postgres) { first in
+            try await Fixtures.seedTenants(first)
+            let second = try await Application.make(.testing)
+            do {
+                try await GuichetApp.configure(second, try testConfiguration(.postgres))
+                second.guichet.changeFeed.start(eventLoop: second.eventLoopGroup.any())
+                defer { second.guichet.changeFeed.stop() }
+                let token = try await Fixtures.token(first, "agent-a@test.fr")
+                let there = APIClient(app: second, token: token)
+                #expect(try await there.get("/api/v1/me").status == .ok)  // now cached on the second instance
+                try await Task.sleep(nanoseconds: 300_000_000)  // its LISTEN connection is up
+                let here = APIClient(app: first, token: token)
+                let listed = try await here.get("/api/v1/tokens")
+                struct Token: Decodable { var id: UUID }
+                let id = try #require(try JSONDecoder().decode([Token].self, from: Data(listed.body.readableBytesView)).first?.id)
+                #expect(try await here.send(.DELETE, "/api/v1/tokens/\(id)").status == .noContent)
+                var status = HTTPStatus.ok
+                for _ in 0..<40 where status == .ok {
+                    try await Task.sleep(nanoseconds: 50_000_000)
+                    status = try await there.get("/api/v1/me").status
+                }
+                #expect(status == .unauthorized, "within 2 s, well before the cache's 5 s lifetime")
+            } catch {
+                try? await second.asyncShutdown()
+                throw error
+            }
+            try await second.asyncShutdown()
+        }
+    }
 }
