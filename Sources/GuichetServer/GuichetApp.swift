@@ -15,6 +15,7 @@ public enum GuichetApp {
         app.http.server.configuration.port = configuration.port
         app.routes.defaultMaxBodySize = ByteCount(value: configuration.maxBodyBytes)
         try configuration.database.register(on: app)
+        try await configuration.database.prepare(app.db)
         GuichetDatabase.registerMigrations(on: app)
 
         // Metrics outermost so they see the status the error middleware produced.

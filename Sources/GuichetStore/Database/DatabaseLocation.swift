@@ -73,6 +73,15 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
             )
         }
     }
+
+    /// Settings kept in the database file itself. An SQLite file is switched to write-ahead logging: readers
+    /// no longer wait for the writer (live pages read while contacts are written), and a commit appends to
+    /// the log instead of rewriting pages twice. `synchronous` stays FULL, SQLite's default: a commit is on
+    /// disk before it is answered, power cut included.
+    public func prepare(_ database: any Database) async throws {
+        guard case .sqliteFile = self, let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+    }
 }
 
 public enum DatabaseKind: String, Codable, Sendable {
