@@ -37,12 +37,20 @@ struct ChatChannel {
                     database: request.db, organisation: request.parameters.get("org") ?? "", medium: .chat,
                     address: request.parameters.get("widget") ?? "")
             else { throw AppError.notFound("chat widget") }
-            return request.webSocket(maxFrameSize: .init(integerLiteral: Self.maxFrame)) { request, socket in
+            // The frame handler is set in the upgrade callback itself, on the socket's event loop: frames the
+            // browser sends at once after the upgrade are never dropped for want of a handler, and they are
+            // taken one after the other, in order (a "message" never overtakes its "start").
+            let upgraded: @Sendable (Request, WebSocket) -> Void = { request, socket in
+                let (frames, delivered) = AsyncStream<String>.makeStream()
+                let onText: @Sendable (WebSocket, String) -> Void = { _, text in delivered.yield(text) }
+                socket.onText(onText)
+                socket.onClose.whenComplete { _ in delivered.finish() }
                 let session = ChatSession(
                     store: store, entry: entry, application: request.application, database: request.db,
                     socket: socket, client: request.remoteAddress?.ipAddress ?? "unknown")
-                await session.run()
+                Task { await session.run(frames) }
             }
+            return request.webSocket(maxFrameSize: .init(integerLiteral: Self.maxFrame), onUpgrade: upgraded)
         }
     }
 }
@@ -80,14 +88,10 @@ actor ChatSession {
         var token: String?
     }
 
-    /// The socket's handlers hold the session until the socket closes.
-    func run() {
-        socket.onText { _, text in
-            await self.receive(text)
-        }
-        socket.onClose.whenComplete { _ in
-            Task { await self.stop() }
-        }
+    /// Takes the customer's frames in order until the socket closes.
+    func run(_ frames: AsyncStream<String>) async {
+        for await text in frames { await receive(text) }
+        stop()
     }
 
     private func stop() {
