@@ -21,7 +21,7 @@ public struct ContactCentreStore: Sendable {
     static func isPostgres(_ database: any SQLDatabase) -> Bool { database.dialect.name == "postgresql" }
 
     /// Runs `work` in one transaction, its statements on that transaction's connection. On SQLite the
-    /// contact centre's writers take turns (see `Serialiser`).
+    /// contact centre's writers take turns (see `Serialiser`) and each takes the write lock as it begins.
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await Self.transaction(on: scope.database, work)
     }
@@ -32,8 +32,22 @@ public struct ContactCentreStore: Sendable {
         if isPostgres(database as! any SQLDatabase) {
             return try await database.transaction { try await work($0 as! any SQLDatabase) }
         }
+        // BEGIN IMMEDIATE takes the write lock at once: a transaction that reads first can then never be
+        // refused its upgrade to writing (SQLITE_BUSY, which SQLite returns without waiting) because another
+        // connection wrote in between.
         return try await Serialiser.sqliteWriters.run {
-            try await database.transaction { try await work($0 as! any SQLDatabase) }
+            try await database.withConnection { connection in
+                let sql = connection as! any SQLDatabase
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await work(sql)
+                    try await sql.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
         }
     }
 
@@ -370,22 +384,25 @@ public struct ContactCentreStore: Sendable {
     public static func allowSubmission(
         database: any Database, key: String, limit: Int, window: TimeInterval, now: Date = Date()
     ) async throws -> Bool {
-        let sql = database as! any SQLDatabase
         let since = now.addingTimeInterval(-window)
-        let count =
+        // A write like the others: on SQLite it takes its turn with the contact centre's writers.
+        return try await transaction(on: database) { sql in
+            let count =
+                try await sql.raw(
+                    "SELECT COUNT(*) AS n FROM channel_throttle WHERE key = \(bind: key) AND at > \(bind: since)"
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
+            guard count < limit else { return false }
             try await sql.raw(
-                "SELECT COUNT(*) AS n FROM channel_throttle WHERE key = \(bind: key) AND at > \(bind: since)"
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        guard count < limit else { return false }
-        try await sql.raw(
-            "INSERT INTO channel_throttle (id, key, at) VALUES (\(bind: UUID()), \(bind: key), \(bind: now))"
-        )
-        .run()
-        // Keep the table small: drop what no window can count any more.
-        if Int.random(in: 0..<100) == 0 {
-            try await sql.raw("DELETE FROM channel_throttle WHERE at < \(bind: now.addingTimeInterval(-86_400))").run()
+                "INSERT INTO channel_throttle (id, key, at) VALUES (\(bind: UUID()), \(bind: key), \(bind: now))"
+            )
+            .run()
+            // Keep the table small: drop what no window can count any more.
+            if Int.random(in: 0..<100) == 0 {
+                try await sql.raw("DELETE FROM channel_throttle WHERE at < \(bind: now.addingTimeInterval(-86_400))")
+                    .run()
+            }
+            return true
         }
-        return true
     }
 
     public func entryPoint(medium: Medium, address: String) async throws -> EntryPointRecord? {
