@@ -168,6 +168,35 @@ public struct ContactDistributor: Codable, Sendable {
         waiting.append(contact)
     }
 
+    /// Queues many contacts at once (one pass, however many already wait); returns those refused, each with
+    /// its reason, and queues the others.
+    @discardableResult
+    public mutating func enqueue(contentsOf contacts: [WaitingContact]) -> [(WaitingContact, DistributionError)] {
+        var known = Set(waiting.map(\.id))
+        var refused: [(WaitingContact, DistributionError)] = []
+        for contact in contacts {
+            if queues[contact.queue] == nil {
+                refused.append((contact, .unknownQueue(contact.queue)))
+            } else if !known.insert(contact.id).inserted {
+                refused.append((contact, .duplicateContact(contact.id)))
+            } else {
+                waiting.append(contact)
+            }
+        }
+        return refused
+    }
+
+    /// How many more contacts of each medium the available agents can take in all.
+    public var room: [Medium: Int] {
+        var room: [Medium: Int] = [:]
+        for agent in agents.values where agent.state == .available {
+            for (medium, capacity) in agent.capacity where agent.hasRoom(for: medium) {
+                room[medium, default: 0] += max(0, capacity - (agent.load[medium] ?? 0))
+            }
+        }
+        return room
+    }
+
     /// Removes a waiting contact (the customer hung up); true when it was waiting.
     @discardableResult
     public mutating func abandon(_ contactID: String) -> Bool {

@@ -16,6 +16,8 @@ public enum GuichetMigrations {
             CreateAwardTables(),
             // 003: the single point of contact.
             CreateContactCentreTables(),
+            // 004: agents' loads kept as counters; waiting contacts indexed in serving order.
+            AddAgentLoads(),
         ]
     }
 }

@@ -180,4 +180,54 @@ struct IntakeBatchTests {
             try await second.asyncShutdown()
         }
     }
+
+    @Test(
+        "Agents' loads kept by offers and events always equal the contacts they hold",
+        arguments: TestDatabase.available)
+    func loadsMatchHeldContacts(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let setup = try await F.setUp(app)
+            for agent in ["alice", "bruno"] {
+                _ = try await setup.admin.send(.POST, "\(setup.base)/agents/\(agent)/state", json: #"{"state": "available"}"#)
+            }
+            let store = try await Self.brandA(app)
+            let batcher = IntakeBatcher(database: app.db) { _ in }
+            var offered: [AssignmentRecord] = []
+            for index in 0..<14 {
+                let outcome = try await batcher.intake(
+                    PendingIntake(
+                        organisation: store.scope.organisationID,
+                        contact: Self.contact("n°\(index)", [.email("p\(index)@example.fr")]), now: Date()))
+                if let assignment = outcome.assignment { offered.append(assignment) }
+            }
+            #expect(offered.count == 10, "alice and bruno take five e-mails each")
+            // Answer, hold, resume, wrap up and resolve some; transfer one back to the queue; abandon one.
+            let steps: [(Int, [(ContactEventKind, String?, String?)])] = [
+                (0, [(.answered, nil, nil), (.resolved, nil, nil)]),
+                (1, [(.answered, nil, nil), (.held, "vérification", nil), (.resumed, nil, nil), (.wrapUp, nil, nil)]),
+                (2, [(.answered, nil, nil), (.transferred, "facturation", "billing")]),
+                (3, [(.abandoned, "raccroché", nil)]),
+            ]
+            for (index, events) in steps {
+                for (kind, reason, queue) in events {
+                    _ = try await store.record(
+                        kind, contact: offered[index].contactID, actor: offered[index].agentCode, reason: reason,
+                        queue: queue, agent: offered[index].agentID)
+                }
+            }
+            _ = try await store.dispatch()
+            let sql = app.db as! any SQLDatabase
+            let counted = try await sql.raw(
+                """
+                SELECT agent_id, medium, COUNT(*) AS n FROM contacts WHERE agent_id IS NOT NULL
+                AND state IN ('offered', 'in_progress', 'on_hold', 'wrap_up') GROUP BY agent_id, medium
+                """
+            ).all().map { "\(try $0.decode(column: "agent_id", as: UUID.self))|\(try $0.decode(column: "medium", as: String.self))|\(try $0.decode(column: "n", as: Int.self))" }
+            let kept = try await sql.raw("SELECT agent_id, medium, held FROM acd_agent_loads WHERE held <> 0").all().map {
+                "\(try $0.decode(column: "agent_id", as: UUID.self))|\(try $0.decode(column: "medium", as: String.self))|\(try $0.decode(column: "held", as: Int.self))"
+            }
+            #expect(Set(kept) == Set(counted))
+            #expect(try await store.agents().map(\.load.values).flatMap { $0 }.reduce(0, +) == 10, "freed slots were offered again")
+        }
+    }
 }

@@ -141,9 +141,9 @@ public struct ContactCentreStore: Sendable {
             id: try row.decode(column: "id", as: UUID.self), userID: try row.decode(column: "user_id", as: UUID?.self),
             code: try row.decode(column: "code", as: String.self),
             name: try row.decode(column: "name", as: String.self),
-            skills: try decode([String: Int].self, row.decode(column: "skills_json", as: String.self)),
-            queues: try decode([String].self, row.decode(column: "queues_json", as: String.self)),
-            capacity: try decode([Medium: Int].self, row.decode(column: "capacity_json", as: String.self)),
+            skills: try ParsedJSON.skills.value(of: row.decode(column: "skills_json", as: String.self)),
+            queues: try ParsedJSON.queues.value(of: row.decode(column: "queues_json", as: String.self)),
+            capacity: try ParsedJSON.capacity.value(of: row.decode(column: "capacity_json", as: String.self)),
             state: AgentState(rawValue: try row.decode(column: "state", as: String.self)) ?? .away,
             idleSince: try row.decode(column: "idle_since", as: Date.self),
             stateSince: try row.decode(column: "state_since", as: Date.self), load: load)
@@ -151,19 +151,16 @@ public struct ContactCentreStore: Sendable {
 
     static let heldStates = "('offered', 'in_progress', 'on_hold', 'wrap_up')"
 
-    /// Contacts in hand per agent and medium.
+    /// Contacts in hand per agent and medium (kept in `acd_agent_loads` by `offer` and `record`).
     static func loads(_ db: any SQLDatabase, organisation: UUID) async throws -> [UUID: [Medium: Int]] {
         let rows = try await db.raw(
-            """
-            SELECT agent_id, medium, COUNT(*) AS n FROM contacts WHERE organisation_id = \(bind: organisation)
-            AND agent_id IS NOT NULL AND state IN \(unsafeRaw: heldStates) GROUP BY agent_id, medium
-            """
+            "SELECT agent_id, medium, held FROM acd_agent_loads WHERE organisation_id = \(bind: organisation) AND held > 0"
         ).all()
         var result: [UUID: [Medium: Int]] = [:]
         for row in rows {
             guard let medium = Medium(rawValue: try row.decode(column: "medium", as: String.self)) else { continue }
             result[try row.decode(column: "agent_id", as: UUID.self), default: [:]][medium] = try row.decode(
-                column: "n", as: Int.self)
+                column: "held", as: Int.self)
         }
         return result
     }
@@ -172,16 +169,36 @@ public struct ContactCentreStore: Sendable {
     static func load(_ db: any SQLDatabase, agent: UUID) async throws -> [Medium: Int] {
         var result: [Medium: Int] = [:]
         for row in try await db.raw(
-            """
-            SELECT medium, COUNT(*) AS n FROM contacts WHERE agent_id = \(bind: agent)
-            AND state IN \(unsafeRaw: heldStates) GROUP BY medium
-            """
+            "SELECT medium, held FROM acd_agent_loads WHERE agent_id = \(bind: agent) AND held > 0"
         ).all() {
             guard let medium = Medium(rawValue: try row.decode(column: "medium", as: String.self)) else { continue }
-            result[medium] = try row.decode(column: "n", as: Int.self)
+            result[medium] = try row.decode(column: "held", as: Int.self)
         }
         return result
     }
+
+    /// A change in what an agent holds: +1 when a contact is offered to them, −1 when it leaves them.
+    struct LoadChange: Hashable {
+        var agent: UUID
+        var medium: Medium
+    }
+
+    /// Applies changes to agents' loads, one statement for all of them, inside the caller's transaction.
+    static func adjustLoads(_ db: any SQLDatabase, organisation: UUID, _ changes: [LoadChange: Int]) async throws {
+        let changes = changes.filter { $0.value != 0 }.sorted { ($0.key.agent.uuidString, $0.key.medium.rawValue) < ($1.key.agent.uuidString, $1.key.medium.rawValue) }
+        guard !changes.isEmpty else { return }
+        let values = changes.map { change, delta -> SQLQueryString in
+            "(\(bind: change.agent), \(bind: organisation), \(bind: change.medium.rawValue), \(bind: delta))"
+        }
+        try await db.raw(
+            """
+            INSERT INTO acd_agent_loads (agent_id, organisation_id, medium, held) VALUES \(values.joined(separator: ", "))
+            ON CONFLICT (agent_id, medium) DO UPDATE SET held = acd_agent_loads.held + excluded.held
+            """
+        ).run()
+    }
+
+    static let heldStateSet: Set<ContactState> = [.offered, .inProgress, .onHold, .wrapUp]
 
     public func agents() async throws -> [AgentRecord] {
         let loads = try await Self.loads(sql, organisation: organisationID)
@@ -466,5 +483,31 @@ public struct ContactCentreStore: Sendable {
             return current + 1
         }
         return StoredRouting(version: version, configuration: configuration, updatedBy: actor, updatedAt: now)
+    }
+}
+
+/// JSON columns that take few distinct values (an agent's skills, queues and capacity; a contact's required
+/// skills), decoded once per distinct text: the ACD reads them at every dispatch.
+enum ParsedJSON {
+    static let skills = DecodedTexts<[String: Int]>()
+    static let queues = DecodedTexts<[String]>()
+    static let capacity = DecodedTexts<[Medium: Int]>()
+    static let requirements = DecodedTexts<[SkillRequirement]>()
+}
+
+/// Decoded values by their JSON text, at most a few thousand (then it starts again empty).
+final class DecodedTexts<Value: Decodable & Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parsed: [String: Value] = [:]
+    private let capacity = 4096
+
+    func value(of text: String) throws -> Value {
+        if let known = lock.withLock({ parsed[text] }) { return known }
+        let value = try ContactCentreStore.decode(Value.self, text)
+        lock.withLock {
+            if parsed.count >= capacity { parsed.removeAll(keepingCapacity: true) }
+            parsed[text] = value
+        }
+        return value
     }
 }

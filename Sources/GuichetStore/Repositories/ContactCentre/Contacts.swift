@@ -82,7 +82,7 @@ extension ContactCentreStore {
             routeReason: try row.decode(column: "route_reason", as: String.self),
             queue: try row.decode(column: "queue", as: String.self),
             priority: try row.decode(column: "priority", as: Int.self),
-            skills: try decode([SkillRequirement].self, row.decode(column: "skills_json", as: String.self)),
+            skills: try ParsedJSON.requirements.value(of: row.decode(column: "skills_json", as: String.self)),
             state: ContactState(rawValue: try row.decode(column: "state", as: String.self)) ?? .new,
             agentID: try row.decode(column: "agent_id", as: UUID?.self),
             createdAt: try row.decode(column: "created_at", as: Date.self),
@@ -266,6 +266,7 @@ extension ContactCentreStore {
         return try await transaction { db in
             let row = try await Self.lockContact(db, organisation: org, id: id, now: now)
             var record = try Self.contact(row)
+            let before = record
             var count = try row.decode(column: "event_count", as: Int.self)
             let past = try await Self.events(db, organisation: org, contact: id)
             var appended = [
@@ -314,8 +315,22 @@ extension ContactCentreStore {
                 WHERE id = \(bind: id)
                 """
             ).run()
+            try await Self.adjustLoads(db, organisation: org, Self.loadChanges(from: before, to: record))
             return record
         }
+    }
+
+    /// What a change of state or agent does to the agents' loads: the contact leaves whoever held it and
+    /// counts for whoever holds it now.
+    static func loadChanges(from before: ContactRecord, to after: ContactRecord) -> [LoadChange: Int] {
+        var changes: [LoadChange: Int] = [:]
+        if let agent = before.agentID, heldStateSet.contains(before.state) {
+            changes[LoadChange(agent: agent, medium: before.medium), default: 0] -= 1
+        }
+        if let agent = after.agentID, heldStateSet.contains(after.state) {
+            changes[LoadChange(agent: agent, medium: after.medium), default: 0] += 1
+        }
+        return changes
     }
 
     /// Locks a contact's row for the rest of the transaction (touching `updated_at`), so concurrent changes to

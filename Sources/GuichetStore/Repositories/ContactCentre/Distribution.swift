@@ -72,16 +72,8 @@ extension ContactCentreStore {
             candidate.load = agent.load
             return candidate
         }
-        let media = Medium.allCases.filter { medium in distributionAgents.contains { $0.hasRoom(for: medium) } }
-        guard !media.isEmpty else { return [] }
-        let mediaValues: [any Encodable & Sendable] = media.map(\.rawValue)
-        let waiting = try await db.raw(
-            """
-            SELECT \(unsafeRaw: Self.contactColumns) FROM contacts WHERE organisation_id = \(bind: org)
-            AND state = 'queued' AND medium IN (\(binds: mediaValues)) ORDER BY priority DESC, enqueued_at LIMIT \(bind: limit)
-            """
-        ).all().map(Self.contact)
-        guard !waiting.isEmpty else { return [] }
+        guard Medium.allCases.contains(where: { medium in distributionAgents.contains { $0.hasRoom(for: medium) } })
+        else { return [] }
         let queueList = try await queues(db, organisation: org)
         var distributor = ContactDistributor(
             queues: queueList.map { queue in
@@ -89,28 +81,72 @@ extension ContactCentreStore {
                     id: queue.code,
                     overflow: queue.overflowQueue.map { .init(after: queue.overflowAfter ?? 0, queue: $0) })
             }, agents: distributionAgents)
-        for contact in waiting {
-            // A contact whose queue was deleted waits where it is; the supervisor page shows it.
-            try? distributor.enqueue(
-                WaitingContact(
-                    id: contact.id.uuidString, queue: contact.queue, medium: contact.medium,
-                    priority: contact.priority, enqueuedAt: contact.enqueuedAt, requirements: contact.skills))
-        }
         let byID = Dictionary(uniqueKeysWithValues: agents.map { ($0.id.uuidString, $0) })
-        let waitingByID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
-        let offers = distributor.dispatch(now: now).compactMap { assignment -> Offer? in
-            guard let contactID = UUID(uuidString: assignment.contactID), let agent = byID[assignment.agentID]
-            else { return nil }
-            return Offer(
-                contact: contactID, agent: agent, queue: assignment.queue,
-                at: max(now, waitingByID[contactID]?.updatedAt ?? now), waited: assignment.waited)
+        var offers: [Offer] = []
+        // Waiting contacts, best first, a page at a time sized by the room left: what no agent can take
+        // (another queue, a skill nobody free has) is read past, up to `limit` contacts in all.
+        var read = 0
+        var after: (priority: Int, enqueuedAt: Date, id: UUID)?
+        while read < limit {
+            let room = distributor.room.filter { $0.value > 0 }
+            guard !room.isEmpty else { break }
+            let size = min(limit - read, max(50, 2 * room.values.reduce(0, +)))
+            let page = try await waitingPage(db, organisation: org, media: Array(room.keys), after: after, size: size)
+            read += page.count
+            guard let last = page.last else { break }
+            after = (last.priority, last.enqueuedAt, last.id)
+            // A contact whose queue was deleted waits where it is; the supervisor page shows it.
+            distributor.enqueue(contentsOf: page.map(\.contact))
+            let stamps = Dictionary(uniqueKeysWithValues: page.map { ($0.id.uuidString, $0.updatedAt) })
+            let media = Dictionary(uniqueKeysWithValues: page.map { ($0.id.uuidString, $0.contact.medium) })
+            for assignment in distributor.dispatch(now: now) {
+                guard let contactID = UUID(uuidString: assignment.contactID), let agent = byID[assignment.agentID]
+                else { continue }
+                offers.append(
+                    Offer(
+                        contact: contactID, medium: media[assignment.contactID] ?? .form, agent: agent,
+                        queue: assignment.queue,
+                        at: max(now, stamps[assignment.contactID] ?? now), waited: assignment.waited))
+            }
+            if page.count < size { break }
         }
         return try await offer(db, organisation: org, offers)
+    }
+
+    /// One page of waiting contacts of these media, best first (priority, then waiting time), after a given one.
+    private static func waitingPage(
+        _ db: any SQLDatabase, organisation: UUID, media: [Medium], after: (priority: Int, enqueuedAt: Date, id: UUID)?,
+        size: Int
+    ) async throws -> [(id: UUID, priority: Int, enqueuedAt: Date, updatedAt: Date, contact: WaitingContact)] {
+        let mediaValues: [any Encodable & Sendable] = media.map(\.rawValue).sorted()
+        var query: SQLQueryString = """
+            SELECT id, queue, medium, priority, enqueued_at, updated_at, skills_json FROM contacts
+            WHERE organisation_id = \(bind: organisation) AND state = 'queued' AND medium IN (\(binds: mediaValues))
+            """
+        if let after {
+            query += """
+                 AND (priority < \(bind: after.priority) OR (priority = \(bind: after.priority) AND (enqueued_at > \(bind: after.enqueuedAt) \
+                OR (enqueued_at = \(bind: after.enqueuedAt) AND id > \(bind: after.id)))))
+                """
+        }
+        query += " ORDER BY priority DESC, enqueued_at, id LIMIT \(bind: size)"
+        return try await db.raw(query).all().map { row in
+            let id = try row.decode(column: "id", as: UUID.self)
+            let priority = try row.decode(column: "priority", as: Int.self)
+            let enqueuedAt = try row.decode(column: "enqueued_at", as: Date.self)
+            let contact = WaitingContact(
+                id: id.uuidString, queue: try row.decode(column: "queue", as: String.self),
+                medium: Medium(rawValue: try row.decode(column: "medium", as: String.self)) ?? .form,
+                priority: priority, enqueuedAt: enqueuedAt,
+                requirements: try ParsedJSON.requirements.value(of: row.decode(column: "skills_json", as: String.self)))
+            return (id, priority, enqueuedAt, try row.decode(column: "updated_at", as: Date.self), contact)
+        }
     }
 
     /// A queued contact the ACD decided to offer to an agent.
     struct Offer {
         var contact: UUID
+        var medium: Medium
         var agent: AgentRecord
         var queue: String
         /// Never earlier than the contact's last change: a request that started before another one
@@ -150,6 +186,9 @@ extension ContactCentreStore {
                     organisation: organisation, contact: offer.contact, seq: sequence[offer.contact] ?? 0,
                     kind: .offered, at: offer.at, actor: offer.agent.code, queue: offer.queue, reason: nil)
             })
+        var held: [LoadChange: Int] = [:]
+        for offer in made { held[LoadChange(agent: offer.agent.id, medium: offer.medium), default: 0] += 1 }
+        try await adjustLoads(db, organisation: organisation, held)
         var idle: [UUID: Date] = [:]
         for offer in made { idle[offer.agent.id] = max(idle[offer.agent.id] ?? offer.at, offer.at) }
         var idleCase: SQLQueryString = "CASE id"
@@ -223,7 +262,8 @@ extension ContactCentreStore {
                     db, organisation: org,
                     [
                         Offer(
-                            contact: contact.id, agent: agent, queue: served, at: max(now, contact.updatedAt),
+                            contact: contact.id, medium: contact.medium, agent: agent, queue: served,
+                            at: max(now, contact.updatedAt),
                             waited: now.timeIntervalSince(contact.enqueuedAt))
                     ])
                 if let assignment = made.first { return assignment }

@@ -17,16 +17,24 @@ public actor IntakeBatcher {
 
     private let database: any Database
     private let largestGroup: Int
+    private let writers: Int
+    private let priority: TaskPriority
     private let committed: Committed
     private var waiting: [(item: PendingIntake, reply: CheckedContinuation<IntakeOutcome, any Error>)] = []
-    private var writing = false
+    private var writing = 0
     /// Groups written and contacts in them since start (for the metrics page and benchmarks).
     public private(set) var groups = 0
     public private(set) var contacts = 0
 
-    public init(database: any Database, largestGroup: Int = 256, committed: @escaping Committed) {
+    /// `writers` groups may be written at once (each on its own connection; on SQLite they take turns anyway).
+    public init(
+        database: any Database, largestGroup: Int = 256, writers: Int = 1, priority: TaskPriority = .high,
+        committed: @escaping Committed
+    ) {
         self.database = database
         self.largestGroup = max(1, largestGroup)
+        self.writers = max(1, writers)
+        self.priority = priority
         self.committed = committed
     }
 
@@ -34,9 +42,9 @@ public actor IntakeBatcher {
     public func intake(_ item: PendingIntake) async throws -> IntakeOutcome {
         try await withCheckedThrowingContinuation { reply in
             waiting.append((item, reply))
-            if !writing {
-                writing = true
-                Task { await self.drain() }
+            if writing < writers {
+                writing += 1
+                Task(priority: priority) { await self.drain() }
             }
         }
     }
@@ -55,7 +63,7 @@ public actor IntakeBatcher {
             }
             if !changed.isEmpty { await committed(changed) }
         }
-        writing = false
+        writing -= 1
     }
 
     /// One transaction for the group; if it fails as a whole, one per contact.
