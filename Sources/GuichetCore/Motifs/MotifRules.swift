@@ -34,11 +34,16 @@ public enum FactCondition: Codable, Sendable, Hashable {
     case medium(Medium)
 
     func holds(for facts: ContactFacts) -> Bool {
+        holds(for: facts, foldedText: " " + TextFolding.fold(facts.text) + " ")
+    }
+
+    /// `foldedText`: the facts' text folded once for every keyword condition (` text `, spaces around).
+    func holds(for facts: ContactFacts, foldedText: @autoclosure () -> String) -> Bool {
         switch self {
         case .entryPoint(let value): return facts.entryPoint == value
         case .ivrChoice(let value): return facts.ivrChoice == value
         case .anyKeyword(let words):
-            let text = " " + TextFolding.fold(facts.text) + " "
+            let text = foldedText()
             return words.contains { text.contains(" " + TextFolding.fold($0) + " ") }
         case .customer(let attribute, let value): return facts.customer[attribute] == value
         case .medium(let medium): return facts.medium == medium
@@ -61,8 +66,10 @@ enum TextFolding {
     /// Ligatures French text uses, written out as people type them on a keyboard without them.
     static let ligatures: [Character: String] = ["œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"]
 
+    static let french = Locale(identifier: "fr")
+
     static func fold(_ text: String) -> String {
-        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr"))
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: french)
         var out = ""
         var space = true
         for character in folded {
@@ -125,7 +132,15 @@ public struct MotifDetector: Sendable {
     }
 
     public func detect(_ facts: ContactFacts) -> MotifDecision? {
-        for rule in rules where rule.conditions.allSatisfy({ $0.holds(for: facts) }) {
+        // The text is folded at most once, however many keyword rules look at it.
+        var folded: String?
+        func foldedText() -> String {
+            if let folded { return folded }
+            let text = " " + TextFolding.fold(facts.text) + " "
+            folded = text
+            return text
+        }
+        for rule in rules where rule.conditions.allSatisfy({ $0.holds(for: facts, foldedText: foldedText()) }) {
             return MotifDecision(motif: rule.motif, ruleID: rule.id, because: rule.conditions.map(\.explanation))
         }
         return nil

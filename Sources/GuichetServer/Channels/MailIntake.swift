@@ -46,8 +46,16 @@ struct MailIntake: Sendable {
                 excerpt: String(decoding: raw.prefix(1000), as: UTF8.self), now: now)
             return .rejected("malformed message: \(error.description)")
         }
+        // Messages of one conversation (a Message-ID in common, or the same sender) are threaded one after
+        // the other: a reply arriving on another connection while its original is being stored joins it.
+        var keys = Set((message.inReplyTo + message.references + [message.messageID].compactMap { $0 }).map { "id:\($0)" })
+        if let sender = message.from.first?.email.lowercased() { keys.insert("from:\(sender)") }
+        let organisation = store.scope.organisationID.uuidString
         do {
-            return .accepted(try await take(message, store: store, entry: entry, now: now))
+            return .accepted(
+                try await application.guichet.mailThreads.run(holding: Set(keys.map { "\(organisation)|\($0)" })) {
+                    try await take(message, store: store, entry: entry, now: now)
+                })
         } catch let failure as ValidationFailure {
             try? await store.recordRejected(
                 channel: "email", reason: failure.description, excerpt: message.subject, now: now)

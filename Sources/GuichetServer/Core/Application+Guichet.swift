@@ -13,6 +13,8 @@ public final class GuichetContext: Sendable {
     /// Contact-centre changes, pushed to live pages across instances.
     let changeFeed: ChangeFeed
     let routingCache = RoutingCache()
+    /// Inbound mail of one conversation is threaded one message at a time (see `MailIntake`).
+    let mailThreads = KeyedLocks()
     /// API callers recently authenticated, so a busy client costs no database read per request.
     let principals: PrincipalCache
     private let batcher = NIOLockedValueBox<IntakeBatcher?>(nil)
@@ -34,7 +36,10 @@ public final class GuichetContext: Sendable {
             if let batcher { return batcher }
             let database = application.db
             let feed = changeFeed
-            let made = IntakeBatcher(database: database) { organisations in
+            let environment = ProcessInfo.processInfo.environment
+            let writers = Int(environment["GUICHET_INTAKE_WRITERS"] ?? "") ?? 1
+            let priority: TaskPriority = environment["GUICHET_INTAKE_PRIORITY"] == "medium" ? .medium : .high
+            let made = IntakeBatcher(database: database, writers: writers, priority: priority) { organisations in
                 for organisation in organisations { await feed.publish(organisation, on: database) }
             }
             batcher = made

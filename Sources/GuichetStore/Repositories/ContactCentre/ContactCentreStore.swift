@@ -212,7 +212,12 @@ public struct ContactCentreStore: Sendable {
     }
 
     public func agent(userID: UUID) async throws -> AgentRecord? {
-        try await agents().first { $0.userID == userID }
+        guard
+            let row = try await sql.raw(
+                "SELECT \(unsafeRaw: Self.agentColumns) FROM acd_agents WHERE organisation_id = \(bind: organisationID) AND user_id = \(bind: userID) ORDER BY code LIMIT 1"
+            ).first()
+        else { return nil }
+        return try Self.agent(row, load: try await Self.load(sql, agent: try row.decode(column: "id", as: UUID.self)))
     }
 
     /// Creates or updates an agent: skills (levels 1–5), queues served (must exist), capacity per medium.

@@ -148,7 +148,11 @@ extension ContactCentreStore {
 
     /// Appends log lines, many per statement.
     static func insertEvents(_ db: any SQLDatabase, _ events: [EventRow]) async throws {
-        for chunk in events.chunked(Self.rowsPerStatement) {
+        for statement in eventInserts(events) { try await db.raw(statement).run() }
+    }
+
+    static func eventInserts(_ events: [EventRow]) -> [SQLQueryString] {
+        events.chunked(Self.rowsPerStatement).map { chunk in
             let values = chunk.map { event -> SQLQueryString in
                 """
                 (\(bind: UUID()), \(bind: event.organisation), \(bind: event.contact), \(bind: event.seq), \
@@ -156,13 +160,25 @@ extension ContactCentreStore {
                 \(bind: event.reason.map { String($0.prefix(1000)) }))
                 """
             }
-            try await db.raw(
-                """
+            return """
                 INSERT INTO contact_events (id, organisation_id, contact_id, seq, kind, at, actor, queue, reason)
                 VALUES \(values.joined(separator: ", "))
                 """
-            ).run()
         }
+    }
+
+    /// Runs INSERT statements that do not depend on each other's results. On PostgreSQL they go as one
+    /// statement (data-modifying WITH clauses): one round trip, and foreign keys are checked at its end.
+    static func runTogether(_ db: any SQLDatabase, _ statements: [SQLQueryString]) async throws {
+        guard isPostgres(db), statements.count > 1, let last = statements.last else {
+            for statement in statements { try await db.raw(statement).run() }
+            return
+        }
+        var combined: SQLQueryString = "WITH "
+        for (index, statement) in statements.dropLast().enumerated() {
+            combined += "\(unsafeRaw: index == 0 ? "" : ", ")w\(unsafeRaw: String(index)) AS (" + statement + ")"
+        }
+        try await db.raw(combined + " " + last).run()
     }
 
     /// Rows per multi-row INSERT: well under both databases' bound-parameter limits (SQLite 32,766,

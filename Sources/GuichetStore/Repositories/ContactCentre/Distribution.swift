@@ -53,18 +53,39 @@ extension ContactCentreStore {
                 "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
             ).first()
         }
-        // Available agents, locked in a fixed order so a concurrent claim cannot change their load.
-        let agentRows = try await db.raw(
+        // Available agents with what they hold, locked in a fixed order so a concurrent claim cannot change
+        // their load; one row per agent and medium held.
+        let rows = try await db.raw(
             """
-            SELECT \(unsafeRaw: Self.agentColumns) FROM acd_agents WHERE organisation_id = \(bind: org)
-            AND state = 'available' ORDER BY id \(unsafeRaw: isPostgres(db) ? "FOR UPDATE" : "")
+            SELECT \(unsafeRaw: Self.agentColumns), l.medium AS held_medium, l.held AS held FROM acd_agents
+            LEFT JOIN acd_agent_loads l ON l.agent_id = acd_agents.id AND l.held > 0
+            WHERE acd_agents.organisation_id = \(bind: org) AND state = 'available'
+            ORDER BY acd_agents.id \(unsafeRaw: isPostgres(db) ? "FOR UPDATE OF acd_agents" : "")
             """
         ).all()
-        guard !agentRows.isEmpty else { return [] }
-        let loads = try await Self.loads(db, organisation: org)
-        let agents = try agentRows.map { row in
-            try Self.agent(row, load: loads[try row.decode(column: "id", as: UUID.self)] ?? [:])
+        var agentRows: [UUID: any SQLRow] = [:]
+        var order: [UUID] = []
+        var loads: [UUID: [Medium: Int]] = [:]
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            if agentRows[id] == nil {
+                agentRows[id] = row
+                order.append(id)
+            }
+            if let medium = try row.decode(column: "held_medium", as: String?.self).flatMap(Medium.init(rawValue:)) {
+                loads[id, default: [:]][medium] = try row.decode(column: "held", as: Int.self)
+            }
         }
+        // Only agents with room take part; the others' rows are locked all the same (read, not decoded).
+        let agents = try order.compactMap { id -> AgentRecord? in
+            guard let row = agentRows[id] else { return nil }
+            let capacity = try ParsedJSON.capacity.value(of: row.decode(column: "capacity_json", as: String.self))
+            var rough = DistributionAgent(id: "", skills: [:], queues: [], capacity: capacity, idleSince: now)
+            rough.load = loads[id] ?? [:]
+            let room = capacity.keys.contains { rough.hasRoom(for: $0) }
+            return room ? try Self.agent(row, load: rough.load) : nil
+        }
+        guard !agents.isEmpty else { return [] }
         let distributionAgents = agents.map { agent -> DistributionAgent in
             var candidate = DistributionAgent(
                 id: agent.id.uuidString, skills: agent.skills, queues: Set(agent.queues), capacity: agent.capacity,

@@ -248,6 +248,8 @@ struct IntakeWriter {
     private mutating func flush() async throws {
         let rows = buffered
         buffered = Buffered()
+        try await apply(rows.changes)
+        var statements: [SQLQueryString] = []
         for chunk in rows.customers.chunked(ContactCentreStore.rowsPerStatement) {
             let values = chunk.map { customer -> SQLQueryString in
                 """
@@ -255,12 +257,11 @@ struct IntakeWriter {
                 \(bind: ContactCentreStore.json(customer.attributes)), \(bind: customer.at))
                 """
             }
-            try await db.raw(
+            statements.append(
                 """
                 INSERT INTO customers (id, organisation_id, display_name, attributes_json, created_at)
                 VALUES \(values.joined(separator: ", "))
-                """
-            ).run()
+                """)
         }
         for chunk in rows.identities.chunked(ContactCentreStore.rowsPerStatement) {
             let values = chunk.map { identity -> SQLQueryString in
@@ -269,14 +270,12 @@ struct IntakeWriter {
                 \(bind: identity.key.kind), \(bind: identity.key.value), \(bind: identity.at))
                 """
             }
-            try await db.raw(
+            statements.append(
                 """
                 INSERT INTO customer_identities (id, organisation_id, customer_id, kind, value, created_at)
                 VALUES \(values.joined(separator: ", "))
-                """
-            ).run()
+                """)
         }
-        try await apply(rows.changes)
         for chunk in rows.contacts.chunked(ContactCentreStore.rowsPerStatement) {
             let values = chunk.map { organisation, record -> SQLQueryString in
                 """
@@ -287,15 +286,20 @@ struct IntakeWriter {
                 \(bind: record.createdAt), \(bind: record.enqueuedAt), \(bind: record.updatedAt), \(bind: organisation), 2)
                 """
             }
-            try await db.raw(
+            statements.append(
                 """
                 INSERT INTO contacts (\(unsafeRaw: ContactCentreStore.contactColumns), organisation_id, event_count)
                 VALUES \(values.joined(separator: ", "))
-                """
-            ).run()
+                """)
         }
-        try await ContactCentreStore.insertEvents(db, rows.events)
-        try await ContactCentreStore.insertMessages(db, rows.messages)
+        statements += ContactCentreStore.eventInserts(rows.events)
+        let messages = ContactCentreStore.messageInserts(rows.messages)
+        statements += messages.statements
+        try await ContactCentreStore.runTogether(db, statements)
+        for entry in messages.oneByOne {
+            _ = try await ContactCentreStore.insertMessage(
+                db, organisation: entry.organisation, contact: entry.contact, entry.message, at: entry.at)
+        }
     }
 
     /// Updates stored customers with the names and attributes the group gave them (a name only when

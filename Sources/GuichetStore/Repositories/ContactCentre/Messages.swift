@@ -55,21 +55,21 @@ extension ContactCentreStore {
         return id
     }
 
-    /// Stores first messages of new contacts: those with attachments or mail references one at a time,
-    /// the plain ones many per statement.
-    static func insertMessages(
-        _ db: any SQLDatabase, _ messages: [(organisation: UUID, contact: UUID, message: NewMessage, at: Date)]
-    ) async throws {
-        var plain: [(organisation: UUID, contact: UUID, message: NewMessage, at: Date)] = []
+    typealias FirstMessage = (organisation: UUID, contact: UUID, message: NewMessage, at: Date)
+
+    /// First messages of new contacts: the plain ones as multi-row INSERT statements; those with attachments or
+    /// mail references are left to `insertMessage`, one at a time.
+    static func messageInserts(_ messages: [FirstMessage]) -> (statements: [SQLQueryString], oneByOne: [FirstMessage]) {
+        var plain: [FirstMessage] = []
+        var oneByOne: [FirstMessage] = []
         for entry in messages {
             if entry.message.attachments.isEmpty, entry.message.messageRef == nil, entry.message.cites.isEmpty {
                 plain.append(entry)
             } else {
-                _ = try await insertMessage(
-                    db, organisation: entry.organisation, contact: entry.contact, entry.message, at: entry.at)
+                oneByOne.append(entry)
             }
         }
-        for chunk in plain.chunked(rowsPerStatement) {
+        let statements = plain.chunked(rowsPerStatement).map { chunk -> SQLQueryString in
             let values = chunk.map { entry -> SQLQueryString in
                 let message = entry.message
                 return """
@@ -78,13 +78,12 @@ extension ContactCentreStore {
                     \(bind: message.body), NULL, \(bind: message.delivery), \(bind: entry.at))
                     """
             }
-            try await db.raw(
-                """
+            return """
                 INSERT INTO contact_messages (id, organisation_id, contact_id, direction, author, subject, body, message_ref, delivery, at)
                 VALUES \(values.joined(separator: ", "))
                 """
-            ).run()
         }
+        return (statements, oneByOne)
     }
 
     /// Adds a message to an existing contact.
