@@ -22,7 +22,7 @@ public enum CustomerIdentity: Codable, Sendable, Hashable, CustomStringConvertib
         } else if digits.hasPrefix("00") {
             digits.removeFirst(2)
         } else if digits.count == 10, digits.hasPrefix("0") {
-            digits = "33" + digits.dropFirst()
+            digits = Self.countryCode(ofNational: digits) + digits.dropFirst()
         } else {
             return nil
         }
@@ -30,6 +30,21 @@ public enum CustomerIdentity: Codable, Sendable, Hashable, CustomStringConvertib
         if digits.hasPrefix("330"), digits.count == 12 { digits = "33" + digits.dropFirst(3) }
         guard (8...15).contains(digits.count) else { return nil }
         return .phone("+" + digits)
+    }
+
+    /// The overseas departments and collectivities share France's ten-digit national plan but have their own
+    /// country codes (ARCEP numbering plan): "0692 12 34 56", a Réunion mobile, is +262 692 12 34 56.
+    static let overseasPrefixes: [(prefix: String, country: String)] = [
+        ("0590", "590"), ("0690", "590"), ("0691", "590"),  // Guadeloupe, Saint-Martin, Saint-Barthélemy
+        ("0594", "594"), ("0694", "594"),  // Guyane
+        ("0596", "596"), ("0696", "596"), ("0697", "596"),  // Martinique
+        ("0262", "262"), ("0263", "262"), ("0692", "262"), ("0693", "262"),  // La Réunion
+        ("0269", "262"), ("0639", "262"),  // Mayotte
+        ("0508", "508"),  // Saint-Pierre-et-Miquelon
+    ]
+
+    static func countryCode(ofNational digits: String) -> String {
+        overseasPrefixes.first { digits.hasPrefix($0.prefix) }?.country ?? "33"
     }
 
     public static func normalisedEmail(_ raw: String) -> CustomerIdentity? {

@@ -41,10 +41,19 @@ struct ContactsIdentityTests {
     @Test("A number from Réunion keeps its +262 prefix, so the caller's line and the typed number match")
     func overseas() {
         // Caller ID from the network is already international; the customer types the national form.
-        withKnownIssue("normalisedPhone maps every 10-digit 0… number to +33, including overseas departments") {
-            #expect(CustomerIdentity.normalisedPhone("0692 12 34 56") == .phone("+262692123456"))
-        }
+        #expect(CustomerIdentity.normalisedPhone("0692 12 34 56") == .phone("+262692123456"))
         #expect(CustomerIdentity.normalisedPhone("+262 692 12 34 56") == .phone("+262692123456"))
+        // One number per family: fixed line and mobile of each department, and mainland numbers unchanged.
+        for (national, international) in [
+            ("0590 12 34 56", "+590590123456"), ("0690 12 34 56", "+590690123456"),
+            ("0594 12 34 56", "+594594123456"), ("0694 12 34 56", "+594694123456"),
+            ("0596 12 34 56", "+596596123456"), ("0697 12 34 56", "+596697123456"),
+            ("0262 12 34 56", "+262262123456"), ("0639 12 34 56", "+262639123456"),
+            ("0508 12 34 56", "+508508123456"), ("06 12 34 56 78", "+33612345678"),
+            ("05 90 12 34 56", "+590590123456"), ("01 23 45 67 89", "+33123456789"),
+        ] {
+            #expect(CustomerIdentity.normalisedPhone(national) == .phone(international), "\(national)")
+        }
     }
 
     @Test("Emails are trimmed and lowercased; what is not an address is refused")
