@@ -120,7 +120,8 @@ enum MIMEWords {
 
 /// Splits a multipart body at its boundary lines.
 enum Multipart {
-    static func split(_ body: Data, boundary: String) throws(MailParseError) -> [Data] {
+    /// The parts, and whether the closing delimiter (`--boundary--`) was there.
+    static func split(_ body: Data, boundary: String) throws(MailParseError) -> (parts: [Data], closed: Bool) {
         let bytes = [UInt8](body)
         let delimiter = Array(("--" + boundary).utf8)
         var parts: [Data] = []
@@ -145,7 +146,7 @@ enum Multipart {
                         if stop > start, bytes[stop - 1] == 0x0D { stop -= 1 }
                         parts.append(Data(bytes[start..<max(start, stop)]))
                     }
-                    if closing { return parts }
+                    if closing { return (parts, true) }
                     partStart = min(end + 1, bytes.count)
                 }
             }
@@ -155,7 +156,7 @@ enum Multipart {
         guard found else { throw .boundaryNotFound(boundary) }
         // No closing delimiter: keep what was there rather than lose the customer's message.
         if let start = partStart, start < bytes.count { parts.append(Data(bytes[start...])) }
-        return parts
+        return (parts, false)
     }
 }
 

@@ -38,6 +38,8 @@ public enum MailParseError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingBoundary(contentType: String)
     case boundaryNotFound(String)
     case invalidBase64(part: String)
+    /// The message ends inside a base64 part, before its multipart's closing delimiter: the attachment may be cut.
+    case unterminatedPart(part: String)
 
     public var description: String {
         switch self {
@@ -49,6 +51,8 @@ public enum MailParseError: Error, Sendable, Hashable, CustomStringConvertible {
         case .missingBoundary(let type): return "\(type) without a boundary parameter"
         case .boundaryNotFound(let boundary): return "boundary '\(boundary)' never appears in the body"
         case .invalidBase64(let part): return "invalid base64 in part \(part)"
+        case .unterminatedPart(let part):
+            return "the message ends inside part \(part) (base64) without its closing boundary: it may be cut"
         }
     }
 }
@@ -71,9 +75,14 @@ public struct MailParser: Sendable {
         var collected = Collected()
         try walk(headers: headers, body: body, depth: 0, path: "1", into: &collected)
         func header(_ name: String) -> String? { headers.first { $0.name == name }.map { MIMEWords.decode($0.value) } }
+        // Split at commas first, then decode the names: an encoded "Dupont, Léa" is one name, not two addresses.
+        func addresses(_ name: String) -> [MailMessage.Address] {
+            AddressList.parse(headers.first { $0.name == name }?.value ?? "").map {
+                .init(name: $0.name.map(MIMEWords.decode), email: $0.email)
+            }
+        }
         return MailMessage(
-            from: AddressList.parse(header("from") ?? ""), to: AddressList.parse(header("to") ?? ""),
-            cc: AddressList.parse(header("cc") ?? ""), subject: header("subject") ?? "",
+            from: addresses("from"), to: addresses("to"), cc: addresses("cc"), subject: header("subject") ?? "",
             messageID: MessageIDs.parse(header("message-id") ?? "").first,
             inReplyTo: MessageIDs.parse(header("in-reply-to") ?? ""),
             references: MessageIDs.parse(header("references") ?? ""),
@@ -136,8 +145,10 @@ public struct MailParser: Sendable {
         return (headers, Data(bytes[bodyStart...]))
     }
 
+    /// `unterminated`: this part runs to the end of the message, its multipart never closed.
     private func walk(
-        headers: [Header], body: Data, depth: Int, path: String, into collected: inout Collected
+        headers: [Header], body: Data, depth: Int, path: String, unterminated: Bool = false,
+        into collected: inout Collected
     )
         throws(MailParseError)
     {
@@ -148,12 +159,12 @@ public struct MailParser: Sendable {
             guard let boundary = contentType.parameters["boundary"], !boundary.isEmpty else {
                 throw .missingBoundary(contentType: contentType.value)
             }
-            let parts = try Multipart.split(body, boundary: boundary)
+            let (parts, closed) = try Multipart.split(body, boundary: boundary)
             for (index, part) in parts.enumerated() {
                 let (partHeaders, partBody) = try split(part)
                 try walk(
                     headers: partHeaders, body: partBody, depth: depth + 1, path: "\(path).\(index + 1)",
-                    into: &collected)
+                    unterminated: (unterminated || !closed) && index == parts.count - 1, into: &collected)
             }
             return
         }
@@ -162,6 +173,8 @@ public struct MailParser: Sendable {
         switch encoding {
         case "base64":
             guard let data = TransferEncoding.base64(body) else { throw .invalidBase64(part: path) }
+            // Text cut short is still the customer's words; an attachment cut short would be stored broken.
+            guard !unterminated else { throw .unterminatedPart(part: path) }
             decoded = data
         case "quoted-printable": decoded = TransferEncoding.quotedPrintable(body)
         default: decoded = body
@@ -173,7 +186,9 @@ public struct MailParser: Sendable {
             collected.text = Charsets.decode(decoded, charset: contentType.parameters["charset"])
         } else if !isAttachment, contentType.value == "text/html", collected.html == nil {
             collected.html = Charsets.decode(decoded, charset: contentType.parameters["charset"])
-        } else if isAttachment || !contentType.value.hasPrefix("text/") {
+        } else if isAttachment || filename != nil || !contentType.value.hasPrefix("text/") {
+            // A named text part (a CSV export, a .txt log) that is not the body is an attachment, with or
+            // without a Content-Disposition.
             collected.attachments.append(.init(filename: filename, contentType: contentType.value, data: decoded))
         }
     }
