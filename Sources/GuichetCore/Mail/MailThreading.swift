@@ -13,7 +13,7 @@ public struct MailThreading: Sendable {
         /// Message-ID → contact.
         public var messages: [String: String]
         /// Message-IDs cited (In-Reply-To/References) by stored messages → the contact that cited them: how a
-        /// parent arriving after its reply finds the reply's contact.
+        /// parent arriving after its reply finds the reply's contact, and a second reply to it the first one's.
         public var citedBy: [String: String]
         /// Recent conversations for the subject fallback.
         public var conversations: [Conversation]
@@ -55,6 +55,13 @@ public struct MailThreading: Sendable {
         }
         if let id = message.messageID, let contact = known.citedBy[id] {
             return .existing(contactID: contact, because: "already cited by a reply in that contact")
+        }
+        // A sibling: it cites a message that is not here yet but that another reply, already in a contact,
+        // cites too (two answers to one mail, both arriving before it).
+        for id in message.inReplyTo + message.references.reversed() {
+            if let contact = known.citedBy[id] {
+                return .existing(contactID: contact, because: "cites <\(id)> like a message of that contact")
+            }
         }
         let subject = Self.normalisedSubject(message.subject)
         guard !subject.isEmpty, let sender = message.from.first?.email else { return .new }

@@ -88,9 +88,7 @@ struct EmailThreadingTests {
             from: "marc@example.fr")
         var store = Store()
         for message in [lea, marc, parent] { store.receive(message, at: now) }
-        withKnownIssue("a reply is not matched through citedBy: a sibling of an earlier reply starts a new contact") {
-            #expect(Set(store.contactOf.values).count == 1)
-        }
+        #expect(Set(store.contactOf.values).count == 1)
     }
 
     @Test("In-Reply-To wins over References, and References are read from the latest back")

@@ -163,10 +163,19 @@ extension ContactCentreStore {
         var citedBy: [String: String] = [:]
         let cited = Array(Set(message.inReplyTo + message.references))
         for ref in cited {
+            // The message itself if stored; else a stored message that cites it too (a sibling reply).
             if let row = try await sql.raw(
-                "SELECT contact_id FROM mail_refs WHERE organisation_id = \(bind: organisationID) AND ref = \(bind: ref) AND kind = 'own' LIMIT 1"
+                """
+                SELECT contact_id, kind FROM mail_refs WHERE organisation_id = \(bind: organisationID) AND ref = \(bind: ref)
+                ORDER BY kind DESC LIMIT 1
+                """
             ).first() {
-                messages[ref] = try row.decode(column: "contact_id", as: UUID.self).uuidString
+                let contact = try row.decode(column: "contact_id", as: UUID.self).uuidString
+                if try row.decode(column: "kind", as: String.self) == "own" {
+                    messages[ref] = contact
+                } else {
+                    citedBy[ref] = contact
+                }
             }
         }
         if let own = message.messageID,
