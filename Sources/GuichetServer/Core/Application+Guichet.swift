@@ -36,10 +36,8 @@ public final class GuichetContext: Sendable {
             if let batcher { return batcher }
             let database = application.db
             let feed = changeFeed
-            let environment = ProcessInfo.processInfo.environment
-            let writers = Int(environment["GUICHET_INTAKE_WRITERS"] ?? "") ?? 1
-            let priority: TaskPriority = environment["GUICHET_INTAKE_PRIORITY"] == "medium" ? .medium : .high
-            let made = IntakeBatcher(database: database, writers: writers, priority: priority) { organisations in
+            // One writer: measured best (docs/PERFORMANCE.md); a second one mostly waits for the dispatch lock.
+            let made = IntakeBatcher(database: database) { organisations in
                 for organisation in organisations { await feed.publish(organisation, on: database) }
             }
             batcher = made
