@@ -15,13 +15,13 @@
 #    the customer, sets the motif, routes, queues and offers to an agent in the same request — and, beside it,
 #    the agents (resolve.lua, RESOLVERS connections): they list what was offered to them and record `answered`
 #    then `resolved` on each, which frees the slot and offers the next waiting contact. AGENTS × 50 slots (2,000)
-#    is more than a 10-s run takes in today, so the ACD has room for every contact of the run whatever the agents
-#    close (on 2026-11-22 they could close few: verify.py's `out_of_order`, see docs/PERFORMANCE.md); the intake
+#    fill within the first seconds at today's rates: from then on a contact is offered when a resolver frees a
+#    slot (RESOLVERS=2) or waits in the queue (RESOLVERS=0); each request still runs the ACD. The intake
 #    rate and its latencies are the intake stream's alone. Afterwards verify.py checks in the database that every 201 is a
 #    stored contact with its `created` and `queued` events, that none was offered twice, no agent over capacity.
 #  * the database's insert ceiling: pgbench (custom script, one contact-sized row per transaction, same cluster,
-#    same settings) at 1, 8 and 32 clients; a bare SQLite insert loop (sqlite_ceiling.py), Guichet's pragmas
-#    (SQLite defaults + foreign_keys) and WAL + synchronous=NORMAL.
+#    same settings) at 1, 8 and 32 clients; a bare SQLite insert loop (sqlite_ceiling.py) with Guichet's settings
+#    (WAL, synchronous=FULL, foreign_keys), SQLite's defaults (rollback journal) and WAL + synchronous=NORMAL.
 # PostgreSQL: the peer's own throwaway cluster (127.0.0.1:55440, PostgreSQL 15, default settings,
 # synchronous_commit=on), with a second database `guichet_bench` for Guichet and `guichet_ceiling` for pgbench.
 # One thing runs at a time; the load generator shares the 2 cores with the server and the database.
@@ -30,8 +30,6 @@
 #      DBS ("sqlite postgres"), AGENTS (40), RESOLVERS (2; 0 = intake only, agents fill up and contacts queue),
 #      PEER_CONNS (10; "" skips the peer), PEERDIR (/tmp/peer-helpdesk), OUT (results folder), PORT (8741),
 #      WHATIF (experiments, not the default set-up; recorded in each result line):
-#        sqlite-wal       the fresh SQLite file is switched to journal_mode=WAL before Guichet starts (the mode
-#                         is stored in the file; synchronous stays FULL, SQLite's default);
 #        pg-async-commit  ALTER DATABASE guichet_bench SET synchronous_commit = off (commits no longer wait
 #                         for the WAL flush: shows what the fsyncs cost; the pgbench ceiling is then run the same way).
 set -euo pipefail
@@ -113,7 +111,6 @@ start_guichet() {  # db
     export LOG_LEVEL=warning SWIFT_BACKTRACE=enable=no   # no crash backtrace at shutdown (it takes ~20 s)
     "$GUICHET" migrate --database "$URL" >/dev/null 2>&1
     case "${WHATIF:-}" in
-        sqlite-wal) [ "$db" = sqlite ] && sqlite3 "$WORK/guichet.sqlite" "PRAGMA journal_mode=WAL" >/dev/null || true ;;
         pg-async-commit) [ "$db" = postgres ] && pgsql -c "ALTER DATABASE $GDB SET synchronous_commit = off" || true ;;
     esac
     "$GUICHET" org create --name Bench --kind brand --slug bench --database "$URL" >/dev/null
@@ -190,7 +187,7 @@ ceilings() {  # round
         done
     fi
     if [[ " $DBS " == *" sqlite "* ]]; then
-        python3 "$HERE/sqlite_ceiling.py" "$WORK/ceiling.sqlite" "$DUR" default wal | while read -r _ rest; do
+        python3 "$HERE/sqlite_ceiling.py" "$WORK/ceiling.sqlite" "$DUR" wal-full default wal | while read -r _ rest; do
             note "round=$round system=sqlite-loop db=sqlite conns=1 $rest load=$(cut -d' ' -f1 /proc/loadavg)"
         done
     fi

@@ -2,9 +2,10 @@
 thread (SQLite has one writer), into a table with the columns of Guichet's `contacts` table.
 
 usage: python3 sqlite_ceiling.py PATH [SECONDS=5] [MODE...]
-MODE: `default` — what Guichet runs with today: SQLite's defaults (rollback journal `DELETE`,
-`synchronous=FULL`) plus `foreign_keys=ON` (SQLiteKit turns it on); `wal` — `journal_mode=WAL`,
-`synchronous=NORMAL`. Prints one `SQLITE mode=… rows=… rows_per_s=… p50_ms=… p99_ms=…` line per mode.
+MODE: `wal-full` — Guichet's settings: `journal_mode=WAL`, `synchronous=FULL`, `foreign_keys=ON` (SQLiteKit
+turns it on); `default` — SQLite's defaults (rollback journal `DELETE`, `synchronous=FULL`), Guichet's settings
+before the group commit; `wal` — WAL with `synchronous=NORMAL` (the peer's tuning). Prints one
+`SQLITE mode=… rows=… rows_per_s=… p50_ms=… p99_ms=…` line per mode.
 Standard library only (CPython's sqlite3; Guichet links its own SQLite through SQLiteNIO).
 """
 import os
@@ -34,6 +35,9 @@ for mode in modes:
     if mode == "wal":
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
+    elif mode == "wal-full":  # Guichet's own settings since the group commit: WAL, commits fully synchronous
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
     journal = db.execute("PRAGMA journal_mode").fetchone()[0]
     synchronous = db.execute("PRAGMA synchronous").fetchone()[0]
     db.execute(DDL)
