@@ -25,6 +25,25 @@ struct IntakeBatchTests {
             message: NewMessage(direction: .inbound, author: "client", body: "Bonjour, \(subject)"), actor: "test")
     }
 
+    /// `count` contacts submitted at the same moment, spread over the batchers (instances) in turn.
+    static func atOnce(
+        _ count: Int, through batchers: [IntakeBatcher], organisation: UUID,
+        _ contact: @escaping @Sendable (Int) -> NewContact
+    ) async throws -> [IntakeOutcome] {
+        try await withThrowingTaskGroup(of: IntakeOutcome.self) { group in
+            for index in 0..<count {
+                let batcher = batchers[index % batchers.count]
+                group.addTask {
+                    try await batcher.intake(
+                        PendingIntake(organisation: organisation, contact: contact(index), now: Date()))
+                }
+            }
+            var outcomes: [IntakeOutcome] = []
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+    }
+
     static func brandA(_ app: Application) async throws -> ContactCentreStore {
         let tenant = try await AccountRepository(database: app.db).organisation(slug: "brand-a")!
         return ContactCentreStore(scope: TenantScope(organisationID: try tenant.requireID(), database: app.db))
@@ -116,19 +135,8 @@ struct IntakeBatchTests {
             let org = store.scope.organisationID
             let batcher = IntakeBatcher(database: app.db) { _ in }
             let count = 300
-            let outcomes = try await withThrowingTaskGroup(of: IntakeOutcome.self) { group in
-                for index in 0..<count {
-                    group.addTask {
-                        try await batcher.intake(
-                            PendingIntake(
-                                organisation: org,
-                                contact: Self.contact("n°\(index)", [.email("c\(index % 250)@example.fr")]),
-                                now: Date()))
-                    }
-                }
-                var outcomes: [IntakeOutcome] = []
-                for try await outcome in group { outcomes.append(outcome) }
-                return outcomes
+            let outcomes = try await Self.atOnce(count, through: [batcher], organisation: org) { index in
+                Self.contact("n°\(index)", [.email("c\(index % 250)@example.fr")])
             }
             #expect(Set(outcomes.map(\.contact.id)).count == count)
             #expect(try await F.count(app, "contacts") == count)
@@ -154,20 +162,8 @@ struct IntakeBatchTests {
                 let org = try await Self.brandA(first).scope.organisationID
                 let batchers = [first, second].map { app in IntakeBatcher(database: app.db) { _ in } }
                 let count = 200
-                let outcomes = try await withThrowingTaskGroup(of: IntakeOutcome.self) { group in
-                    for index in 0..<count {
-                        let batcher = batchers[index % 2]
-                        group.addTask {
-                            try await batcher.intake(
-                                PendingIntake(
-                                    organisation: org,
-                                    contact: Self.contact("n°\(index)", [.email("meme\(index % 20)@example.fr")]),
-                                    now: Date()))
-                        }
-                    }
-                    var outcomes: [IntakeOutcome] = []
-                    for try await outcome in group { outcomes.append(outcome) }
-                    return outcomes
+                let outcomes = try await Self.atOnce(count, through: batchers, organisation: org) { index in
+                    Self.contact("n°\(index)", [.email("meme\(index % 20)@example.fr")])
                 }
                 #expect(outcomes.count == count)
                 #expect(try await F.count(first, "contacts") == count)
