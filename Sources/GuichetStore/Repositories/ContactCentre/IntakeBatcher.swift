@@ -22,6 +22,7 @@ public actor IntakeBatcher {
     private let committed: Committed
     private var waiting: [(item: PendingIntake, reply: CheckedContinuation<IntakeOutcome, any Error>)] = []
     private var writing = 0
+    static let largestGroupBytes = 4 * 1_048_576
     /// Groups written and contacts in them since start (for the metrics page and benchmarks).
     public private(set) var groups = 0
     public private(set) var contacts = 0
@@ -51,7 +52,15 @@ public actor IntakeBatcher {
 
     private func drain() async {
         while !waiting.isEmpty {
-            let group = Array(waiting.prefix(largestGroup))
+            // At most `largestGroup` contacts and about 4 MiB of message text per statement.
+            var size = 0
+            var bytes = 0
+            for entry in waiting.prefix(largestGroup) {
+                bytes += entry.item.contact.message?.body.utf8.count ?? 0
+                if size > 0, bytes > Self.largestGroupBytes { break }
+                size += 1
+            }
+            let group = Array(waiting.prefix(size))
             waiting.removeFirst(group.count)
             let results = await Self.write(group.map(\.item), on: database)
             for (entry, result) in zip(group, results) { entry.reply.resume(with: result) }
