@@ -53,37 +53,13 @@ extension ContactCentreStore {
                 "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
             ).first()
         }
-        // Available agents with what they hold, locked in a fixed order so a concurrent claim cannot change
-        // their load; one row per agent and medium held.
-        let rows = try await db.raw(
-            """
-            SELECT \(unsafeRaw: Self.agentColumns), l.medium AS held_medium, l.held AS held FROM acd_agents
-            LEFT JOIN acd_agent_loads l ON l.agent_id = acd_agents.id AND l.held > 0
-            WHERE acd_agents.organisation_id = \(bind: org) AND state = 'available'
-            ORDER BY acd_agents.id \(unsafeRaw: isPostgres(db) ? "FOR UPDATE OF acd_agents" : "")
-            """
-        ).all()
-        var agentRows: [UUID: any SQLRow] = [:]
-        var order: [UUID] = []
-        var loads: [UUID: [Medium: Int]] = [:]
-        for row in rows {
-            let id = try row.decode(column: "id", as: UUID.self)
-            if agentRows[id] == nil {
-                agentRows[id] = row
-                order.append(id)
-            }
-            if let medium = try row.decode(column: "held_medium", as: String?.self).flatMap(Medium.init(rawValue:)) {
-                loads[id, default: [:]][medium] = try row.decode(column: "held", as: Int.self)
-            }
-        }
-        // Only agents with room take part; the others' rows are locked all the same (read, not decoded).
-        let agents = try order.compactMap { id -> AgentRecord? in
-            guard let row = agentRows[id] else { return nil }
-            let capacity = try ParsedJSON.capacity.value(of: row.decode(column: "capacity_json", as: String.self))
-            var rough = DistributionAgent(id: "", skills: [:], queues: [], capacity: capacity, idleSince: now)
-            rough.load = loads[id] ?? [:]
-            let room = capacity.keys.contains { rough.hasRoom(for: $0) }
-            return room ? try Self.agent(row, load: rough.load) : nil
+        // Available agents with room: read first without locks (usually nobody has room and nothing more is
+        // needed), then — on PostgreSQL — those with room locked in a fixed order and read again, so a
+        // concurrent claim cannot change their load. Full agents are never locked: an agent freed meanwhile
+        // runs its own round once this one commits (the organisation's row orders them).
+        var agents = try await agentsWithRoom(db, organisation: org, among: nil, now: now)
+        if isPostgres(db), !agents.isEmpty {
+            agents = try await agentsWithRoom(db, organisation: org, among: agents.map(\.id), now: now)
         }
         guard !agents.isEmpty else { return [] }
         let distributionAgents = agents.map { agent -> DistributionAgent in
@@ -161,6 +137,42 @@ extension ContactCentreStore {
                 priority: priority, enqueuedAt: enqueuedAt,
                 requirements: try ParsedJSON.requirements.value(of: row.decode(column: "skills_json", as: String.self)))
             return (id, priority, enqueuedAt, try row.decode(column: "updated_at", as: Date.self), contact)
+        }
+    }
+
+    /// The organisation's available agents that can take one more contact of some medium, with what they
+    /// hold. `among`: only these agents, locked (`FOR UPDATE`, id order) for the rest of the transaction.
+    private static func agentsWithRoom(
+        _ db: any SQLDatabase, organisation: UUID, among: [UUID]?, now: Date
+    ) async throws -> [AgentRecord] {
+        var query: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.agentColumns), l.medium AS held_medium, l.held AS held FROM acd_agents
+            LEFT JOIN acd_agent_loads l ON l.agent_id = acd_agents.id AND l.held > 0
+            WHERE acd_agents.organisation_id = \(bind: organisation) AND state = 'available'
+            """
+        if let among {
+            let ids: [any Encodable & Sendable] = among
+            query += " AND acd_agents.id IN (\(binds: ids)) ORDER BY acd_agents.id FOR UPDATE OF acd_agents"
+        }
+        var rows: [UUID: any SQLRow] = [:]
+        var order: [UUID] = []
+        var loads: [UUID: [Medium: Int]] = [:]
+        for row in try await db.raw(query).all() {
+            let id = try row.decode(column: "id", as: UUID.self)
+            if rows[id] == nil {
+                rows[id] = row
+                order.append(id)
+            }
+            if let medium = try row.decode(column: "held_medium", as: String?.self).flatMap(Medium.init(rawValue:)) {
+                loads[id, default: [:]][medium] = try row.decode(column: "held", as: Int.self)
+            }
+        }
+        return try order.compactMap { id -> AgentRecord? in
+            guard let row = rows[id] else { return nil }
+            let capacity = try ParsedJSON.capacity.value(of: row.decode(column: "capacity_json", as: String.self))
+            var rough = DistributionAgent(id: "", skills: [:], queues: [], capacity: capacity, idleSince: now)
+            rough.load = loads[id] ?? [:]
+            return capacity.keys.contains { rough.hasRoom(for: $0) } ? try Self.agent(row, load: rough.load) : nil
         }
     }
 
