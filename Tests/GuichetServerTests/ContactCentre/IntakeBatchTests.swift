@@ -101,7 +101,8 @@ struct IntakeBatchTests {
             let items = [
                 Self.contact("encore un mail", [.email("marc@example.fr")]),
                 Self.contact("appel repris", [], ref: "call-1", medium: .voice),
-                Self.contact("formulaire", [.email("marc@example.fr"), .phone("+33611111111")]),
+                Self.contact(
+                    "formulaire", [.email("marc@example.fr"), .phone("+33611111111"), .social(network: "x", handle: "marc")]),
                 Self.contact("nouvel appel", [], ref: "call-2", medium: .voice),
                 Self.contact("nouvel appel bis", [], ref: "call-2", medium: .voice),
             ].map { PendingIntake(organisation: org, contact: $0, now: now) }
@@ -117,6 +118,10 @@ struct IntakeBatchTests {
             #expect(kept == byPhone.customerID, "the older record is kept")
             #expect(taken[0].customerID == kept, "the group's earlier contact follows the merge")
             #expect(try await store.merges(of: kept).count == 1)
+            #expect(
+                Set(try #require(try await store.customer(kept)).identities)
+                    == [.email("marc@example.fr"), .phone("+33611111111"), .social(network: "x", handle: "marc")],
+                "the identity new in the merging contact is stored once, on the kept record")
             let history = try await store.contacts(customer: kept)
             #expect(Set(history.map(\.id)).isSuperset(of: [byPhone.id, byMail.id, taken[0].id, taken[1].id]))
             #expect(try await store.contact(medium: .voice, externalRef: "call-2")?.subject == "nouvel appel")

@@ -215,6 +215,8 @@ struct IntakeWriter {
                 attributes: new.customerAttributes, actor: new.actor, context: context, now: item.now) ?? UUID()
             for (key, owner) in owners where found.contains(owner) { owners[key] = customer }
             for absorbed in found where absorbed != customer { mergedInto[absorbed] = customer }
+            // `identify` stored the identities that were new as well.
+            for key in keys { owners[key] = customer }
         }
         for key in keys where owners[key] == nil {
             owners[key] = customer
