@@ -70,7 +70,11 @@ public actor IntakeBatcher {
             for (entry, result) in zip(group, results) {
                 if case .success = result { changed.insert(entry.item.organisation) }
             }
-            if !changed.isEmpty { await committed(changed) }
+            // Told off the writing loop: the next group need not wait for the notification's round trip.
+            if !changed.isEmpty {
+                let committed = committed
+                Task { await committed(changed) }
+            }
         }
         writing -= 1
     }
