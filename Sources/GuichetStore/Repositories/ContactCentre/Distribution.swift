@@ -84,6 +84,8 @@ extension ContactCentreStore {
         // (another queue, a skill nobody free has) is read past, up to `limit` contacts in all.
         var read = 0
         var after: (priority: Int, enqueuedAt: Date, id: UUID)?
+        var stamps: [String: Date] = [:]
+        var media: [String: Medium] = [:]
         while read < limit {
             let room = distributor.room.filter { $0.value > 0 }
             guard !room.isEmpty else { break }
@@ -94,8 +96,10 @@ extension ContactCentreStore {
             after = (last.priority, last.enqueuedAt, last.id)
             // A contact whose queue was deleted waits where it is; the supervisor page shows it.
             distributor.enqueue(contentsOf: page.map(\.contact))
-            let stamps = Dictionary(uniqueKeysWithValues: page.map { ($0.id.uuidString, $0.updatedAt) })
-            let media = Dictionary(uniqueKeysWithValues: page.map { ($0.id.uuidString, $0.contact.medium) })
+            for entry in page {
+                stamps[entry.id.uuidString] = entry.updatedAt
+                media[entry.id.uuidString] = entry.contact.medium
+            }
             for assignment in distributor.dispatch(now: now) {
                 guard let contactID = UUID(uuidString: assignment.contactID), let agent = byID[assignment.agentID]
                 else { continue }
