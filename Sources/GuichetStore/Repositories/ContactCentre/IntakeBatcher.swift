@@ -23,7 +23,7 @@ public actor IntakeBatcher {
     private var waiting: [(item: PendingIntake, reply: CheckedContinuation<IntakeOutcome, any Error>)] = []
     private var writing = 0
     static let largestGroupBytes = 4 * 1_048_576
-    /// Groups written and contacts in them since start (for the metrics page and benchmarks).
+    /// Groups written and contacts in them since start (the tests read them to see that grouping happens).
     public private(set) var groups = 0
     public private(set) var contacts = 0
 
