@@ -171,6 +171,11 @@ enum TransferEncoding {
         return Data(base64Encoded: text)
     }
 
+    /// Whether base64 text ends with "=": the encoder's last group, so nothing of the data is missing.
+    static func endsWithPadding(_ data: Data) -> Bool {
+        data.last { !($0 == 0x0D || $0 == 0x0A || $0 == 0x20 || $0 == 0x09) } == UInt8(ascii: "=")
+    }
+
     static func quotedPrintable(_ data: Data) -> Data {
         let bytes = [UInt8](data)
         var out: [UInt8] = []

@@ -145,7 +145,8 @@ public struct MailParser: Sendable {
         return (headers, Data(bytes[bodyStart...]))
     }
 
-    /// `unterminated`: this part runs to the end of the message, its multipart never closed.
+    /// `unterminated`: this part is the last of a multipart that never closed and runs to the end of the message:
+    /// nothing after it proves it whole.
     private func walk(
         headers: [Header], body: Data, depth: Int, path: String, unterminated: Bool = false,
         into collected: inout Collected
@@ -160,11 +161,14 @@ public struct MailParser: Sendable {
                 throw .missingBoundary(contentType: contentType.value)
             }
             let (parts, closed) = try Multipart.split(body, boundary: boundary)
+            // Only the last part of an unclosed multipart that itself runs to the end may be cut: a closed
+            // multipart's parts are whole even when the message stops right after its closing delimiter.
+            let runsToEnd = depth == 0 || unterminated
             for (index, part) in parts.enumerated() {
                 let (partHeaders, partBody) = try split(part)
                 try walk(
                     headers: partHeaders, body: partBody, depth: depth + 1, path: "\(path).\(index + 1)",
-                    unterminated: (unterminated || !closed) && index == parts.count - 1, into: &collected)
+                    unterminated: runsToEnd && !closed && index == parts.count - 1, into: &collected)
             }
             return
         }
@@ -173,8 +177,11 @@ public struct MailParser: Sendable {
         switch encoding {
         case "base64":
             guard let data = TransferEncoding.base64(body) else { throw .invalidBase64(part: path) }
-            // Text cut short is still the customer's words; an attachment cut short would be stored broken.
-            guard !unterminated else { throw .unterminatedPart(part: path) }
+            // Base64 cut at a 4-character group decodes cleanly into a broken file, so a part that may be cut is
+            // refused; unless it ends in padding, which only the encoder's final group carries.
+            guard !unterminated || TransferEncoding.endsWithPadding(body) else {
+                throw .unterminatedPart(part: path)
+            }
             decoded = data
         case "quoted-printable": decoded = TransferEncoding.quotedPrintable(body)
         default: decoded = body

@@ -95,6 +95,47 @@ struct EmailParsingTests {
         #expect(throws: MailParseError.unterminatedPart(part: "1.2")) { try MailParser().parse(raw) }
     }
 
+    /// A multipart whose closing delimiter is missing; `attachment` is the base64 of its last part.
+    func unclosed(attachment: String, innerClosed: Bool = false) -> String {
+        let pdf = """
+            Content-Type: application/pdf; name="releve.pdf"
+            Content-Transfer-Encoding: base64
+
+            \(attachment)
+            """
+        let last =
+            innerClosed ? "Content-Type: multipart/related; boundary=inner\n\n--inner\n\(pdf)\n--inner--" : pdf
+        return """
+            From: a@b.fr
+            Content-Type: multipart/mixed; boundary=outer
+
+            --outer
+            Content-Type: text/plain; charset=utf-8
+
+            Ci-joint le relevé.
+            --outer
+            \(last)
+
+            """
+    }
+
+    @Test("Only a part with nothing after it may be cut: a closed inner multipart is whole, even last in the mail")
+    func closedInnerMultipartIsWhole() throws {
+        let message = try parse(unclosed(attachment: "JVBERi0xLjQK", innerClosed: true))
+        #expect(message.attachments.map(\.filename) == ["releve.pdf"])
+    }
+
+    @Test("A last part ending in base64 padding is whole (only the final group is padded): kept without the boundary")
+    func paddedLastPartIsWhole() throws {
+        let message = try parse(unclosed(attachment: "JVBERi0xLjQKJSVFT0Y="))
+        #expect(message.text == "Ci-joint le relevé.")
+        #expect(message.attachments.map(\.data) == [Data("%PDF-1.4\n%%EOF".utf8)])
+        // The same file cut at a group boundary decodes cleanly, so it must be refused.
+        #expect(throws: MailParseError.unterminatedPart(part: "1.2")) {
+            try parse(unclosed(attachment: "JVBERi0xLjQK"))
+        }
+    }
+
     func parse(_ text: String) throws(MailParseError) -> MailMessage {
         try MailParser().parse(Data(text.replacingOccurrences(of: "\n", with: "\r\n").utf8))
     }

@@ -91,6 +91,22 @@ struct EmailThreadingTests {
         #expect(Set(store.contactOf.values).count == 1)
     }
 
+    @Test("Two replies to one message and an answer to the first reply: one contact in all 24 arrival orders")
+    func siblingsAnyOrder() {
+        // Different senders and subjects on purpose: only the headers may join them.
+        let thread = [
+            mail("root@x", subject: "Coupure de courant", from: "lea@example.fr"),
+            mail("r1@x", replyTo: "root@x", references: ["root@x"], subject: "RE: Coupure", from: "marc@example.fr"),
+            mail("r2@x", replyTo: "root@x", references: ["root@x"], subject: "TR: x", from: "paul@x.de"),
+            mail("g@x", replyTo: "r1@x", references: ["root@x", "r1@x"], subject: "AW: y", from: "anne@x.be"),
+        ]
+        for order in permutations(thread) {
+            var store = Store()
+            for message in order { store.receive(message, at: now) }
+            #expect(Set(store.contactOf.values).count == 1, "\(order.map { $0.messageID! })")
+        }
+    }
+
     @Test("In-Reply-To wins over References, and References are read from the latest back")
     func headerPrecedence() {
         let known = MailThreading.Known(messages: ["a@x": "c-a", "b@x": "c-b", "c@x": "c-c"])
