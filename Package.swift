@@ -62,6 +62,8 @@ let package = Package(
             dependencies: [
                 "GuichetServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "GuichetCoreTests", dependencies: ["GuichetCore"]),

@@ -103,7 +103,8 @@ public struct AccountRepository: Sendable {
         if try await user(email: email) != nil {
             throw ValidationFailure(pointer: "/email", "a user with email '\(email)' already exists")
         }
-        let hash = try Bcrypt.hash(password, cost: passwordCost)
+        let cost = passwordCost
+        let hash = try await Self.offLoop { try Bcrypt.hash(password, cost: cost) }
         let user = User(email: email, displayName: name.isEmpty ? email : name, passwordHash: hash)
         try await user.create(on: database)
         return user
@@ -112,11 +113,19 @@ public struct AccountRepository: Sendable {
     /// The user whose email and password match, or nil. Runs bcrypt even for unknown emails so that
     /// response time does not reveal which emails exist.
     public func authenticate(email: String, password: String) async throws -> User? {
+        let cost = passwordCost
         guard let user = try await user(email: email) else {
-            _ = try? Bcrypt.hash(password, cost: passwordCost)
+            _ = try? await Self.offLoop { try Bcrypt.hash(password, cost: cost) }
             return nil
         }
-        return try Bcrypt.verify(password, created: user.passwordHash) ? user : nil
+        let hash = user.passwordHash
+        return try await Self.offLoop { try Bcrypt.verify(password, created: hash) } ? user : nil
+    }
+
+    /// bcrypt takes tens of milliseconds by design: it runs on NIO's thread pool, never on the event loops
+    /// that serve every request (they are also Swift Concurrency's executor in `guichet serve`).
+    private static func offLoop<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
     }
 
     // MARK: Roles
