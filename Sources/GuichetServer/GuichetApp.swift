@@ -17,6 +17,7 @@ public enum GuichetApp {
         try configuration.database.register(on: app)
         try await configuration.database.prepare(app.db)
         GuichetDatabase.registerMigrations(on: app)
+        app.lifecycle.use(GuichetShutdown())
 
         // Metrics outermost so they see the status the error middleware produced.
         app.middleware = Middlewares()

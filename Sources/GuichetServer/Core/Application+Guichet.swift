@@ -18,6 +18,7 @@ public final class GuichetContext: Sendable {
     /// API callers recently authenticated, so a busy client costs no database read per request.
     let principals: PrincipalCache
     private let batcher = NIOLockedValueBox<IntakeBatcher?>(nil)
+    private let intakeConnection = NIOLockedValueBox<IntakeConnection?>(nil)
 
     init(configuration: GuichetConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -36,16 +37,32 @@ public final class GuichetContext: Sendable {
             if let batcher { return batcher }
             let database = application.db
             let feed = changeFeed
-            // One writer: measured best (docs/PERFORMANCE.md); a second one mostly waits for the dispatch lock.
-            let made = IntakeBatcher(database: database) { organisations in
+            var connection: IntakeConnection?
+            if case .postgres(let url) = configuration.database, let postgres = try? SQLPostgresConfiguration(url: url) {
+                connection = IntakeConnection(configuration: postgres, logger: application.logger)
+            }
+            let made = IntakeBatcher(database: database, connection: connection) { organisations in
                 for organisation in organisations { await feed.publish(organisation, on: database) }
             }
             batcher = made
+            intakeConnection.withLockedValue { $0 = connection }
             return made
         }
     }
 
     var maxBodyBytes: Int { configuration.maxBodyBytes }
+
+    /// Closes the intake writer's connection and its event loop, if intake ever ran (application shutdown).
+    func shutdownIntake() async {
+        await intakeConnection.withLockedValue { $0 }?.shutdown()
+    }
+}
+
+/// Closes what the application opened on first use and that outlives requests.
+struct GuichetShutdown: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async {
+        await application.guichet.shutdownIntake()
+    }
 }
 
 extension Application {

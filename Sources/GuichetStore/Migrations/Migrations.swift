@@ -18,6 +18,8 @@ public enum GuichetMigrations {
             CreateContactCentreTables(),
             // 004: agents' loads kept as counters; waiting contacts indexed in serving order.
             AddAgentLoads(),
+            // 005: ACD rounds ordered by an advisory lock instead of a row.
+            DropDispatchLocks(),
         ]
     }
 }

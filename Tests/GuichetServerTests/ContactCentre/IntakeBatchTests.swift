@@ -1,5 +1,6 @@
 import Foundation
 import GuichetCore
+import FluentPostgresDriver
 import SQLKit
 import Testing
 import Vapor
@@ -67,7 +68,7 @@ struct IntakeBatchTests {
                 Self.contact("anonyme", []),
             ].map { PendingIntake(organisation: org, contact: $0, now: now) }
             let results = try await ContactCentreStore.transaction(on: app.db) { db in
-                try await IntakeWriter.write(items, dispatch: false, on: db)
+                try await IntakeWriter.write(items, dispatch: false, on: db).results
             }
             let records = try results.map { try $0.get().contact }
             #expect(Set(records[0...2].map(\.customerID)).count == 1, "Léa's three contacts: one customer")
@@ -107,7 +108,7 @@ struct IntakeBatchTests {
                 Self.contact("nouvel appel bis", [], ref: "call-2", medium: .voice),
             ].map { PendingIntake(organisation: org, contact: $0, now: now) }
             let results = try await ContactCentreStore.transaction(on: app.db) { db in
-                try await IntakeWriter.write(items, dispatch: false, on: db)
+                try await IntakeWriter.write(items, dispatch: false, on: db).results
             }
             // The channel ids: taken by a stored contact, or by an earlier contact of the same group.
             for index in [1, 4] {
@@ -179,6 +180,84 @@ struct IntakeBatchTests {
                 throw error
             }
             try await second.asyncShutdown()
+        }
+    }
+
+    /// The intake writer's own PostgreSQL connection, as `guichet serve` makes it.
+    static func writerConnection(_ app: Application) throws -> IntakeConnection {
+        IntakeConnection(
+            configuration: try SQLPostgresConfiguration(url: try #require(TestDatabase.postgresURL)), logger: app.logger)
+    }
+
+    @Test(
+        "PostgreSQL, the writer's own connection: three hundred at once, one customer per person, offers within capacity",
+        .enabled(if: TestDatabase.postgresURL != nil))
+    func manyAtOnceOnTheWritersConnection() async throws {
+        try await withTestApp(.postgres) { app in
+            let setup = try await F.setUp(app)
+            _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
+            let org = try await Self.brandA(app).scope.organisationID
+            let connection = try Self.writerConnection(app)
+            let batcher = IntakeBatcher(database: app.db, connection: connection) { _ in }
+            let count = 300
+            let outcomes = try await Self.atOnce(count, through: [batcher], organisation: org) { index in
+                // Every tenth one merges two people seen before (a group then needs a transaction).
+                index % 10 == 9 && index > 20
+                    ? Self.contact("fusion \(index)", [.email("c\(index - 10)@example.fr"), .email("c\(index - 20)@example.fr")])
+                    : Self.contact("n°\(index)", [.email("c\(index % 250)@example.fr")])
+            }
+            await connection.shutdown()
+            #expect(Set(outcomes.map(\.contact.id)).count == count)
+            #expect(try await F.count(app, "contacts") == count)
+            #expect(try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
+            #expect(try await F.count(app, "contact_messages") == count)
+            #expect(outcomes.compactMap(\.assignment).count == 5, "Alice takes five e-mails")
+            let sql = app.db as! any SQLDatabase
+            let held = try await sql.raw("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'").first()
+            #expect(try held?.decode(column: "n", as: Int.self) == 0, "no dispatch lock left held")
+        }
+    }
+
+    @Test(
+        "PostgreSQL: intake arriving while an offering round holds the lock waits for it, then sees the room it freed",
+        .enabled(if: TestDatabase.postgresURL != nil))
+    func intakeOrderedAfterARound() async throws {
+        try await withTestApp(.postgres) { app in
+            let setup = try await F.setUp(app)
+            _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
+            let org = try await Self.brandA(app).scope.organisationID
+            let connection = try Self.writerConnection(app)
+            let batcher = IntakeBatcher(database: app.db, connection: connection) { _ in }
+            for index in 0..<5 {
+                let first = try await batcher.intake(
+                    PendingIntake(organisation: org, contact: Self.contact("n°\(index)", [.email("p\(index)@x.fr")]), now: Date()))
+                #expect(first.assignment != nil, "Alice has room for five")
+            }
+            // A round on another connection (another instance) holds the lock and gives Alice room for one more.
+            let (granted, grant) = AsyncStream.makeStream(of: Void.self)
+            let (committing, commit) = AsyncStream.makeStream(of: Void.self)
+            let round = Task {
+                try await ContactCentreStore.transaction(on: app.db) { db in
+                    try await ContactCentreStore.lockDispatch(db, organisation: org, shared: false)
+                    try await db.raw(
+                        #"UPDATE acd_agents SET capacity_json = '{"chat":3,"email":6,"voice":1}' WHERE code = 'alice'"#
+                    ).run()
+                    grant.yield()
+                    for await _ in committing { break }
+                }
+            }
+            for await _ in granted { break }
+            let late = Task {
+                try await batcher.intake(
+                    PendingIntake(organisation: org, contact: Self.contact("pendant", [.email("late@x.fr")]), now: Date()))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await F.count(app, "contacts") == 5, "the contact waits for the round's lock")
+            commit.yield()
+            try await round.value
+            let outcome = try await late.value
+            await connection.shutdown()
+            #expect(outcome.assignment?.agentCode == "alice", "the room the round made is seen: offered at once")
         }
     }
 

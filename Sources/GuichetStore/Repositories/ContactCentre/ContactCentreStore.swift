@@ -8,7 +8,7 @@ import SQLKit
 ///
 /// Built from a `TenantScope`, so every statement carries the organisation filter; all SQL is
 /// parameterised. Runs on SQLite (one instance) and PostgreSQL (several instances: the ACD locks the
-/// organisation's dispatch row and claims contacts with `FOR UPDATE SKIP LOCKED`).
+/// organisation's dispatch lock and claims contacts with `FOR UPDATE SKIP LOCKED`).
 public struct ContactCentreStore: Sendable {
     public let scope: TenantScope
     var organisationID: UUID { scope.organisationID }
@@ -48,6 +48,21 @@ public struct ContactCentreStore: Sendable {
                     throw error
                 }
             }
+        }
+    }
+
+    /// PostgreSQL: one transaction on a connection of its own (the intake writer's, `IntakeConnection`).
+    static func transaction<T: Sendable>(
+        onConnection sql: any SQLDatabase, _ work: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await sql.raw("BEGIN").run()
+        do {
+            let result = try await work(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
         }
     }
 

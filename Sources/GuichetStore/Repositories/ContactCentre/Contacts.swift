@@ -116,7 +116,7 @@ extension ContactCentreStore {
     private func intakeOnce(_ new: NewContact, now: Date) async throws -> ContactRecord {
         let item = PendingIntake(organisation: organisationID, contact: new, now: now)
         let outcome = try await transaction { db in
-            try await IntakeWriter.write([item], dispatch: false, on: db)[0]
+            try await IntakeWriter.write([item], dispatch: false, on: db).results[0]
         }
         return try outcome.get().contact
     }
@@ -174,11 +174,20 @@ extension ContactCentreStore {
             for statement in statements { try await db.raw(statement).run() }
             return
         }
+        _ = try await runTogether(db, Array(statements.dropLast()), then: last)
+    }
+
+    /// PostgreSQL: the statements as data-modifying WITH clauses of `query`, whose rows are returned. `query`
+    /// reads the database as it was when the statement began: not the rows the clauses insert.
+    static func runTogether(
+        _ db: any SQLDatabase, _ statements: [SQLQueryString], then query: SQLQueryString
+    ) async throws -> [any SQLRow] {
+        guard !statements.isEmpty else { return try await db.raw(query).all() }
         var combined: SQLQueryString = "WITH "
-        for (index, statement) in statements.dropLast().enumerated() {
+        for (index, statement) in statements.enumerated() {
             combined += "\(unsafeRaw: index == 0 ? "" : ", ")w\(unsafeRaw: String(index)) AS (" + statement + ")"
         }
-        try await db.raw(combined + " " + last).run()
+        return try await db.raw(combined + " " + query).all()
     }
 
     /// Rows per multi-row INSERT: well under both databases' bound-parameter limits (SQLite 32,766,

@@ -3,7 +3,7 @@ import GuichetCore
 import SQLKit
 
 /// The ACD on the database. `dispatch` runs the pure `ContactDistributor` while holding the
-/// organisation's dispatch row and its available agents' rows; `claimNext` lets one agent take the next
+/// organisation's dispatch lock and its available agents' rows; `claimNext` lets one agent take the next
 /// contact with `FOR UPDATE SKIP LOCKED`. Every assignment is guarded by `state = 'queued'`, so a contact
 /// is never offered twice, and nothing leaves the queue except by an event in its log.
 extension ContactCentreStore {
@@ -37,26 +37,16 @@ extension ContactCentreStore {
         return try await transaction { db in try await Self.dispatch(db, organisation: org, now: now, limit: limit) }
     }
 
-    /// The ACD's round inside the caller's transaction: takes the organisation's dispatch row (one
-    /// dispatcher at a time, whichever instance it runs on) and its available agents' rows, then offers.
+    /// The ACD's round inside the caller's transaction: takes the organisation's dispatch lock (one round
+    /// at a time, whichever instance it runs on) and its available agents' rows, then offers.
     static func dispatch(
         _ db: any SQLDatabase, organisation org: UUID, now: Date, limit: Int = 1000
     ) async throws -> [AssignmentRecord] {
-        var locked = try await db.raw(
-            "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
-        ).first()
-        if locked == nil {
-            try await db.raw(
-                "INSERT INTO acd_dispatch_locks (organisation_id, dispatched_at) VALUES (\(bind: org), \(bind: now)) ON CONFLICT DO NOTHING"
-            ).run()
-            locked = try await db.raw(
-                "UPDATE acd_dispatch_locks SET dispatched_at = \(bind: now) WHERE organisation_id = \(bind: org) RETURNING organisation_id"
-            ).first()
-        }
+        try await lockDispatch(db, organisation: org, shared: false)
         // Available agents with room: read first without locks (usually nobody has room and nothing more is
         // needed), then — on PostgreSQL — those with room locked in a fixed order and read again, so a
         // concurrent claim cannot change their load. Full agents are never locked: an agent freed meanwhile
-        // runs its own round once this one commits (the organisation's row orders them).
+        // runs its own round once this one commits (the organisation's lock orders them).
         var agents = try await agentsWithRoom(db, organisation: org, among: nil, now: now)
         if isPostgres(db), !agents.isEmpty {
             agents = try await agentsWithRoom(db, organisation: org, among: agents.map(\.id), now: now)
@@ -112,6 +102,98 @@ extension ContactCentreStore {
             if page.count < size { break }
         }
         return try await offer(db, organisation: org, offers)
+    }
+
+    /// Orders an organisation's ACD rounds against each other, across instances, until the transaction ends.
+    ///
+    /// A round that may offer (`shared: false`: after an agent freed room, on a tick, or when intake found
+    /// room) runs alone. Intake groups only add contacts, so they take it `shared`, run beside each other,
+    /// and are ordered only against offering rounds: whichever of the two comes second sees what the first
+    /// committed — the new contacts, or the freed room — and no contact waits while an agent has room for it.
+    ///
+    /// PostgreSQL: a transaction-scoped advisory lock (nothing written, released at commit or rollback).
+    /// SQLite: nothing to do, every contact-centre transaction already holds the database's write lock from
+    /// its first statement (`BEGIN IMMEDIATE`).
+    static func lockDispatch(_ db: any SQLDatabase, organisation: UUID, shared: Bool) async throws {
+        guard isPostgres(db) else { return }
+        let key = dispatchLockKey(organisation)
+        if shared {
+            try await db.raw("SELECT pg_advisory_xact_lock_shared(\(bind: key.space), \(bind: key.object))").run()
+        } else {
+            try await db.raw("SELECT pg_advisory_xact_lock(\(bind: key.space), \(bind: key.object))").run()
+        }
+    }
+
+    /// PostgreSQL: makes the connection hold, shared and at session level, the dispatch locks of these
+    /// organisations and no others — in one statement that first releases what it held (so an offering
+    /// round waiting meanwhile goes first) then takes them. For intake written without a transaction
+    /// (`IntakeWriter.writeInOneStatement`): held from before its statement until after its commit, they
+    /// order it against offering rounds as `lockDispatch(shared: true)` does inside a transaction. An empty
+    /// list releases everything (and a connection that is lost releases its locks with it).
+    static func holdDispatchLocks(_ db: any SQLDatabase, _ organisations: [UUID], releasing: Bool) async throws {
+        let keys = organisations.sorted { $0.uuidString < $1.uuidString }.map(dispatchLockKey)
+        guard !keys.isEmpty else {
+            try await db.raw("SELECT pg_advisory_unlock_all()").run()
+            return
+        }
+        var take: SQLQueryString = "SELECT "
+        for (index, key) in keys.enumerated() {
+            take += "\(unsafeRaw: index == 0 ? "" : ", ")pg_advisory_lock_shared(\(bind: key.space), \(bind: key.object))"
+        }
+        guard releasing else { return try await db.raw(take).run() }
+        try await db.raw(
+            "WITH released AS MATERIALIZED (SELECT pg_advisory_unlock_all()) " + take + " FROM released"
+        ).run()
+    }
+
+    /// The advisory lock's two keys: Guichet's dispatch space, and the organisation id's first 32 bits (two
+    /// organisations sharing them only take turns).
+    static func dispatchLockKey(_ organisation: UUID) -> (space: Int32, object: Int32) {
+        let bytes = organisation.uuid
+        let object = UInt32(bytes.0) << 24 | UInt32(bytes.1) << 16 | UInt32(bytes.2) << 8 | UInt32(bytes.3)
+        return (0x4755_4943, Int32(bitPattern: object))  // "GUIC"
+    }
+
+    /// Whether an available agent of the organisation has room for one more contact of one of these media
+    /// (read without locks; only what the answer needs, as intake asks it for every group).
+    static func hasRoom(_ db: any SQLDatabase, organisation: UUID, for media: Set<Medium>, now: Date) async throws -> Bool {
+        guard !media.isEmpty else { return false }
+        let rows = try await db.raw(
+            """
+            SELECT a.organisation_id, a.id, a.capacity_json, l.medium, l.held FROM acd_agents a
+            LEFT JOIN acd_agent_loads l ON l.agent_id = a.id AND l.held > 0
+            WHERE a.organisation_id = \(bind: organisation) AND a.state = 'available'
+            """
+        ).all()
+        return try room(rows, now: now)[organisation].map { !$0.isDisjoint(with: media) } ?? false
+    }
+
+    /// The media some available agent has room for, per organisation, from rows of `organisation_id`, `id`,
+    /// `capacity_json` and the agent's held contacts (`medium`, `held`; one row per medium held, or NULLs).
+    static func room(_ rows: [any SQLRow], now: Date) throws -> [UUID: Set<Medium>] {
+        var capacities: [UUID: (organisation: UUID, capacity: String)] = [:]
+        var loads: [UUID: [Medium: Int]] = [:]
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            if capacities[id] == nil {
+                capacities[id] = (
+                    try row.decode(column: "organisation_id", as: UUID.self),
+                    try row.decode(column: "capacity_json", as: String.self)
+                )
+            }
+            if let medium = try row.decode(column: "medium", as: String?.self).flatMap(Medium.init(rawValue:)) {
+                loads[id, default: [:]][medium] = try row.decode(column: "held", as: Int.self)
+            }
+        }
+        var room: [UUID: Set<Medium>] = [:]
+        for (id, known) in capacities {
+            var agent = DistributionAgent(
+                id: "", skills: [:], queues: [], capacity: try ParsedJSON.capacity.value(of: known.capacity),
+                idleSince: now)
+            agent.load = loads[id] ?? [:]
+            room[known.organisation, default: []].formUnion(Medium.allCases.filter(agent.hasRoom(for:)))
+        }
+        return room
     }
 
     /// One page of waiting contacts of these media, best first (priority, then waiting time), after a given one.

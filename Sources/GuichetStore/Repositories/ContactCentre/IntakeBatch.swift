@@ -72,16 +72,32 @@ struct IntakeWriter {
     private var takenRefs: Set<RefKey> = []
     /// Customers merged into another during the group, so the group's earlier records name the kept one.
     private var mergedInto: [UUID: UUID] = [:]
+    /// False while a group is prepared for one statement without a transaction: a merge must not write.
+    private var writesAllowed = true
+
+    /// The group needs more than one statement (a merge, a stored customer's name or attributes, a message
+    /// with attachments): it is written in a transaction instead.
+    private struct NeedsTransaction: Error {}
 
     init(db: any SQLDatabase) {
         self.db = db
     }
 
-    /// Takes the group: one result per contact, in order. With `dispatch`, each organisation's ACD then
-    /// runs once, and the outcomes say which contacts were offered at once.
-    static func write(
-        _ items: [PendingIntake], dispatch: Bool, on db: any SQLDatabase
-    ) async throws -> [Result<IntakeOutcome, any Error>] {
+    /// What a group's transaction did, and what it leaves for after the commit.
+    struct Written {
+        var results: [Result<IntakeOutcome, any Error>]
+        /// PostgreSQL: organisations where an agent had room for one of the group's contacts; their ACD
+        /// round runs in a transaction of its own once the group has committed.
+        var roundsAfterCommit: [UUID] = []
+        var now: Date
+    }
+
+    /// Takes the group: one result per contact, in order. With `dispatch`, the ACD then runs for each
+    /// organisation: on SQLite at once, inside the group's transaction (writers take turns anyway); on
+    /// PostgreSQL the group takes the organisation's dispatch lock shared — so groups on other connections
+    /// and instances are written at the same time — and, if an agent has room for one of its contacts,
+    /// asks for a round after the commit (`roundsAfterCommit`).
+    static func write(_ items: [PendingIntake], dispatch: Bool, on db: any SQLDatabase) async throws -> Written {
         var writer = IntakeWriter(db: db)
         try await writer.loadKnown(items)
         var results: [Result<ContactRecord, any Error>] = []
@@ -93,22 +109,88 @@ struct IntakeWriter {
             }
         }
         try await writer.flush()
+        let now = items.map(\.now).max() ?? Date()
         var assignments: [UUID: AssignmentRecord] = [:]
+        var rounds: [UUID] = []
         if dispatch {
-            let now = items.map(\.now).max() ?? Date()
-            for organisation in Set(items.map(\.organisation)).sorted(by: { $0.uuidString < $1.uuidString }) {
-                for assignment in try await ContactCentreStore.dispatch(db, organisation: organisation, now: now) {
-                    assignments[assignment.contactID] = assignment
+            var media: [UUID: Set<Medium>] = [:]
+            for (item, result) in zip(items, results) where (try? result.get()) != nil {
+                media[item.organisation, default: []].insert(item.contact.medium)
+            }
+            // In a fixed order: two groups never wait for each other's locks crosswise.
+            for organisation in media.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
+                if ContactCentreStore.isPostgres(db) {
+                    try await ContactCentreStore.lockDispatch(db, organisation: organisation, shared: true)
+                    if try await ContactCentreStore.hasRoom(
+                        db, organisation: organisation, for: media[organisation] ?? [], now: now)
+                    {
+                        rounds.append(organisation)
+                    }
+                } else {
+                    for assignment in try await ContactCentreStore.dispatch(db, organisation: organisation, now: now) {
+                        assignments[assignment.contactID] = assignment
+                    }
                 }
             }
         }
-        return results.map { result in
+        let outcomes = results.map { result in
             result.map { record in
                 var record = record
                 record.customerID = record.customerID.map(writer.kept)
                 return IntakeOutcome(contact: record, assignment: assignments[record.id])
             }
         }
+        return Written(results: outcomes, roundsAfterCommit: rounds, now: now)
+    }
+
+    /// PostgreSQL, the common group in one statement and no transaction: every row inserted, and the agents'
+    /// room read, by one statement that commits as it ends. The caller holds the organisations' dispatch
+    /// locks shared, at session level, from before this statement until after it (`DispatchSessionLocks`),
+    /// so the room it reads is ordered against offering rounds exactly as inside a transaction.
+    ///
+    /// Nil, with nothing written, when the group needs several statements (a merge, a stored customer's
+    /// name or attributes, a message with attachments): the caller then writes it in a transaction.
+    static func writeInOneStatement(_ items: [PendingIntake], on db: any SQLDatabase) async throws -> Written? {
+        var writer = IntakeWriter(db: db)
+        writer.writesAllowed = false
+        try await writer.loadKnown(items)
+        var results: [Result<ContactRecord, any Error>] = []
+        do {
+            for item in items {
+                if let conflict = writer.claimRef(of: item) {
+                    results.append(.failure(conflict))
+                } else {
+                    results.append(.success(try await writer.take(item)))
+                }
+            }
+        } catch is NeedsTransaction {
+            return nil
+        }
+        guard writer.buffered.changes.isEmpty,
+            writer.buffered.messages.allSatisfy({ ContactCentreStore.isPlain($0.message) })
+        else { return nil }
+        let statements = writer.takeColumnStatements()
+        let now = items.map(\.now).max() ?? Date()
+        var media: [UUID: Set<Medium>] = [:]
+        for (item, result) in zip(items, results) where (try? result.get()) != nil {
+            media[item.organisation, default: []].insert(item.contact.medium)
+        }
+        let organisations: [any Encodable & Sendable] = Array(media.keys)
+        let agents: SQLQueryString = """
+            SELECT a.organisation_id, a.id, a.capacity_json, l.medium, l.held FROM acd_agents a
+            LEFT JOIN acd_agent_loads l ON l.agent_id = a.id AND l.held > 0
+            WHERE a.organisation_id IN (\(binds: organisations.isEmpty ? [UUID()] : organisations)) AND a.state = 'available'
+            """
+        let rows = try await ContactCentreStore.runTogether(db, statements, then: agents)
+        var rounds: [UUID] = []
+        for (organisation, room) in try ContactCentreStore.room(rows, now: now)
+        where media[organisation].map({ wanted in wanted.contains { room.contains($0) } }) == true {
+            rounds.append(organisation)
+        }
+        let outcomes = results.map { result in
+            result.map { IntakeOutcome(contact: $0, assignment: nil) }
+        }
+        return Written(results: outcomes, roundsAfterCommit: rounds.sorted { $0.uuidString < $1.uuidString }, now: now)
     }
 
     /// A contact whose channel id (call id, chat session, social thread) is already taken, by a stored
@@ -209,6 +291,7 @@ struct IntakeWriter {
                 note(customer, displayName: new.displayName, attributes: new.customerAttributes)
             }
         default:
+            guard writesAllowed else { throw NeedsTransaction() }
             try await flush()
             customer = try await ContactCentreStore.identify(
                 db, organisation: item.organisation, identities: new.identities, displayName: new.displayName,
@@ -248,9 +331,24 @@ struct IntakeWriter {
 
     /// Writes everything buffered, parents before children.
     private mutating func flush() async throws {
+        let changes = buffered.changes
+        let (statements, oneByOne) = takeStatements()
+        try await apply(changes)
+        try await ContactCentreStore.runTogether(db, statements)
+        for entry in oneByOne {
+            _ = try await ContactCentreStore.insertMessage(
+                db, organisation: entry.organisation, contact: entry.contact, entry.message, at: entry.at)
+        }
+    }
+
+    /// The INSERTs for everything buffered, parents before children, and the messages that must be written
+    /// one by one (those with attachments); the buffer is emptied. Customer changes are left to the caller.
+    private mutating func takeStatements() -> (
+        statements: [SQLQueryString],
+        oneByOne: [(organisation: UUID, contact: UUID, message: NewMessage, at: Date)]
+    ) {
         let rows = buffered
         buffered = Buffered()
-        try await apply(rows.changes)
         var statements: [SQLQueryString] = []
         for chunk in rows.customers.chunked(ContactCentreStore.rowsPerStatement) {
             let values = chunk.map { customer -> SQLQueryString in
@@ -297,11 +395,89 @@ struct IntakeWriter {
         statements += ContactCentreStore.eventInserts(rows.events)
         let messages = ContactCentreStore.messageInserts(rows.messages)
         statements += messages.statements
-        try await ContactCentreStore.runTogether(db, statements)
-        for entry in messages.oneByOne {
-            _ = try await ContactCentreStore.insertMessage(
-                db, organisation: entry.organisation, contact: entry.contact, entry.message, at: entry.at)
+        return (statements, messages.oneByOne)
+    }
+
+    /// PostgreSQL: the same rows as `takeStatements`, one INSERT per table however many contacts the group
+    /// has, each column bound as one array (`unnest`): the statement's text, and the server's parsing and
+    /// planning of it, no longer grow with the group. Only plain first messages (no attachment, no mail
+    /// reference): the caller checks.
+    private mutating func takeColumnStatements() -> [SQLQueryString] {
+        let rows = buffered
+        buffered = Buffered()
+        var statements: [SQLQueryString] = []
+        if !rows.customers.isEmpty {
+            let customers = rows.customers
+            statements.append(
+                """
+                INSERT INTO customers (id, organisation_id, display_name, attributes_json, created_at)
+                SELECT * FROM unnest(\(bind: customers.map(\.id))::uuid[], \(bind: customers.map(\.organisation))::uuid[], \
+                \(bind: customers.map(\.displayName))::text[], \
+                \(bind: customers.map { ContactCentreStore.json($0.attributes) })::text[], \
+                \(bind: customers.map(\.at))::timestamptz[])
+                """)
         }
+        if !rows.identities.isEmpty {
+            let identities = rows.identities
+            statements.append(
+                """
+                INSERT INTO customer_identities (id, organisation_id, customer_id, kind, value, created_at)
+                SELECT * FROM unnest(\(bind: identities.map { _ in UUID() })::uuid[], \
+                \(bind: identities.map(\.key.organisation))::uuid[], \(bind: identities.map(\.customer))::uuid[], \
+                \(bind: identities.map(\.key.kind))::text[], \(bind: identities.map(\.key.value))::text[], \
+                \(bind: identities.map(\.at))::timestamptz[])
+                """)
+        }
+        if !rows.contacts.isEmpty {
+            let contacts = rows.contacts.map(\.record)
+            statements.append(
+                """
+                INSERT INTO contacts (\(unsafeRaw: ContactCentreStore.contactColumns), organisation_id, event_count)
+                SELECT id, customer_id, medium, entry_point, external_ref, subject, motif, motif_rule, route_rule, \
+                route_reason, queue, priority, skills_json, 'queued', NULL, created_at, enqueued_at, updated_at, \
+                organisation_id, 2
+                FROM unnest(\(bind: contacts.map(\.id))::uuid[], \(bind: contacts.map(\.customerID))::uuid[], \
+                \(bind: contacts.map(\.medium.rawValue))::text[], \(bind: contacts.map(\.entryPoint))::text[], \
+                \(bind: contacts.map(\.externalRef))::text[], \(bind: contacts.map(\.subject))::text[], \
+                \(bind: contacts.map(\.motif))::text[], \(bind: contacts.map(\.motifRule))::text[], \
+                \(bind: contacts.map(\.routeRule))::text[], \(bind: contacts.map(\.routeReason))::text[], \
+                \(bind: contacts.map(\.queue))::text[], \(bind: contacts.map(\.priority))::int8[], \
+                \(bind: contacts.map { ContactCentreStore.json($0.skills) })::text[], \
+                \(bind: contacts.map(\.createdAt))::timestamptz[], \(bind: contacts.map(\.enqueuedAt))::timestamptz[], \
+                \(bind: contacts.map(\.updatedAt))::timestamptz[], \(bind: rows.contacts.map(\.organisation))::uuid[]) \
+                AS r(id, customer_id, medium, entry_point, external_ref, subject, motif, motif_rule, route_rule, \
+                route_reason, queue, priority, skills_json, created_at, enqueued_at, updated_at, organisation_id)
+                """)
+        }
+        if !rows.events.isEmpty {
+            let events = rows.events
+            statements.append(
+                """
+                INSERT INTO contact_events (id, organisation_id, contact_id, seq, kind, at, actor, queue, reason)
+                SELECT * FROM unnest(\(bind: events.map { _ in UUID() })::uuid[], \
+                \(bind: events.map(\.organisation))::uuid[], \(bind: events.map(\.contact))::uuid[], \
+                \(bind: events.map(\.seq))::int8[], \(bind: events.map(\.kind.rawValue))::text[], \
+                \(bind: events.map(\.at))::timestamptz[], \(bind: events.map(\.actor))::text[], \
+                \(bind: events.map(\.queue))::text[], \(bind: events.map { $0.reason.map { String($0.prefix(1000)) } })::text[])
+                """)
+        }
+        if !rows.messages.isEmpty {
+            let messages = rows.messages
+            statements.append(
+                """
+                INSERT INTO contact_messages (id, organisation_id, contact_id, direction, author, subject, body, \
+                message_ref, delivery, at)
+                SELECT id, organisation_id, contact_id, direction, author, subject, body, NULL, delivery, at
+                FROM unnest(\(bind: messages.map { _ in UUID() })::uuid[], \(bind: messages.map(\.organisation))::uuid[], \
+                \(bind: messages.map(\.contact))::uuid[], \(bind: messages.map(\.message.direction.rawValue))::text[], \
+                \(bind: messages.map { String($0.message.author.prefix(320)) })::text[], \
+                \(bind: messages.map { $0.message.subject.map { String($0.prefix(500)) } })::text[], \
+                \(bind: messages.map(\.message.body))::text[], \(bind: messages.map(\.message.delivery))::text[], \
+                \(bind: messages.map(\.at))::timestamptz[]) \
+                AS m(id, organisation_id, contact_id, direction, author, subject, body, delivery, at)
+                """)
+        }
+        return statements
     }
 
     /// Updates stored customers with the names and attributes the group gave them (a name only when

@@ -16,6 +16,8 @@ public actor IntakeBatcher {
     public typealias Committed = @Sendable (_ organisations: Set<UUID>) async -> Void
 
     private let database: any Database
+    /// PostgreSQL: the writer's own connection; nil: groups are written on the pool's connections.
+    private let connection: IntakeConnection?
     private let largestGroup: Int
     private let writers: Int
     private let priority: TaskPriority
@@ -27,14 +29,17 @@ public actor IntakeBatcher {
     public private(set) var groups = 0
     public private(set) var contacts = 0
 
-    /// `writers` groups may be written at once (each on its own connection; on SQLite they take turns anyway).
+    /// `writers` groups may be written at once (each on its own connection; on SQLite they take turns anyway);
+    /// with `connection`, one at a time on it.
     public init(
-        database: any Database, largestGroup: Int = 256, writers: Int = 1, priority: TaskPriority = .high,
-        committed: @escaping Committed
+        database: any Database, connection: IntakeConnection? = nil, largestGroup: Int = 256, writers: Int = 1,
+        priority: TaskPriority = .high, committed: @escaping Committed
     ) {
         self.database = database
+        self.connection = connection
         self.largestGroup = max(1, largestGroup)
-        self.writers = max(1, writers)
+        // One connection carries one group at a time.
+        self.writers = connection == nil ? max(1, writers) : 1
         self.priority = priority
         self.committed = committed
     }
@@ -62,7 +67,9 @@ public actor IntakeBatcher {
             }
             let group = Array(waiting.prefix(size))
             waiting.removeFirst(group.count)
-            let results = await Self.write(group.map(\.item), on: database)
+            let items = group.map(\.item)
+            let results =
+                if let connection { await connection.write(items) } else { await Self.write(items, on: .pool(database)) }
             for (entry, result) in zip(group, results) { entry.reply.resume(with: result) }
             groups += 1
             contacts += group.count
@@ -77,32 +84,70 @@ public actor IntakeBatcher {
             }
         }
         writing -= 1
+        // Out of work: the connection's dispatch locks go, unless a group arrived meanwhile (its writer holds on).
+        if writing == 0, let connection { await connection.release() }
     }
 
-    /// One transaction for the group; if it fails as a whole, one per contact.
-    private static func write(_ items: [PendingIntake], on database: any Database) async -> [Result<IntakeOutcome, any Error>] {
+    /// Where a group is written: a connection of the pool per transaction, or the writer's own connection.
+    enum Target {
+        case pool(any Database)
+        case connection(any SQLDatabase)
+
+        func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+            switch self {
+            case .pool(let database): try await ContactCentreStore.transaction(on: database, work)
+            case .connection(let sql): try await ContactCentreStore.transaction(onConnection: sql, work)
+            }
+        }
+    }
+
+    /// One transaction for the group; if it fails as a whole, one per contact. Then the ACD rounds the
+    /// group asked for (an agent had room for one of its contacts).
+    static func write(_ items: [PendingIntake], on target: Target) async -> [Result<IntakeOutcome, any Error>] {
+        let written: IntakeWriter.Written
         do {
-            return try await transaction(items, on: database)
+            written = try await transaction(items, on: target)
         } catch {
             guard items.count > 1 else {
                 guard ContactCentreStore.isUniqueViolation(error) else { return [.failure(error)] }
                 // Another instance created the same customer identity or channel id meanwhile: once more,
                 // which finds theirs (a channel id taken is then refused as a conflict).
-                do { return try await transaction(items, on: database) } catch { return [.failure(error)] }
+                do {
+                    return await roundsAfterCommit(try await transaction(items, on: target), on: target)
+                } catch { return [.failure(error)] }
             }
             var results: [Result<IntakeOutcome, any Error>] = []
             for item in items {
-                results.append(contentsOf: await write([item], on: database))
+                results.append(contentsOf: await write([item], on: target))
             }
             return results
         }
+        return await roundsAfterCommit(written, on: target)
     }
 
-    private static func transaction(
-        _ items: [PendingIntake], on database: any Database
-    ) async throws -> [Result<IntakeOutcome, any Error>] {
-        try await ContactCentreStore.transaction(on: database) { db in
-            try await IntakeWriter.write(items, dispatch: true, on: db)
+    private static func transaction(_ items: [PendingIntake], on target: Target) async throws -> IntakeWriter.Written {
+        try await target.transaction { db in try await IntakeWriter.write(items, dispatch: true, on: db) }
+    }
+
+    /// The contacts are committed and queued whatever happens here: a round that fails leaves them
+    /// unassigned in the reply, and the dispatch tick (every second, every instance) offers them.
+    static func roundsAfterCommit(
+        _ written: IntakeWriter.Written, on target: Target
+    ) async -> [Result<IntakeOutcome, any Error>] {
+        guard !written.roundsAfterCommit.isEmpty else { return written.results }
+        var assignments: [UUID: AssignmentRecord] = [:]
+        for organisation in written.roundsAfterCommit {
+            let made = try? await target.transaction { db in
+                try await ContactCentreStore.dispatch(db, organisation: organisation, now: written.now)
+            }
+            for assignment in made ?? [] { assignments[assignment.contactID] = assignment }
+        }
+        return written.results.map { result in
+            result.map { outcome in
+                var outcome = outcome
+                outcome.assignment = assignments[outcome.contact.id] ?? outcome.assignment
+                return outcome
+            }
         }
     }
 }

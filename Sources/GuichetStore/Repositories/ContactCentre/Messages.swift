@@ -59,11 +59,16 @@ extension ContactCentreStore {
 
     /// First messages of new contacts: the plain ones as multi-row INSERT statements; those with attachments or
     /// mail references are left to `insertMessage`, one at a time.
+    /// A message written with others in one statement: no attachment, no mail reference.
+    static func isPlain(_ message: NewMessage) -> Bool {
+        message.attachments.isEmpty && message.messageRef == nil && message.cites.isEmpty
+    }
+
     static func messageInserts(_ messages: [FirstMessage]) -> (statements: [SQLQueryString], oneByOne: [FirstMessage]) {
         var plain: [FirstMessage] = []
         var oneByOne: [FirstMessage] = []
         for entry in messages {
-            if entry.message.attachments.isEmpty, entry.message.messageRef == nil, entry.message.cites.isEmpty {
+            if isPlain(entry.message) {
                 plain.append(entry)
             } else {
                 oneByOne.append(entry)

@@ -1,0 +1,91 @@
+import FluentPostgresDriver
+import Foundation
+import SQLKit
+
+/// PostgreSQL: the intake writer's own connection, on an event loop of its own.
+///
+/// The writer is the one path every contact waits for, a few statements per group. On the application's
+/// event loops each of its steps would queue behind the HTTP work of every other request; here the
+/// connection's replies resume the writer on the thread that received them, which does nothing else.
+/// Between groups the connection holds the groups' dispatch locks shared (see `IntakeWriter.writeInOneStatement`);
+/// they are released when the writer runs out of work, and with the connection if it is lost.
+public actor IntakeConnection {
+    private let group: MultiThreadedEventLoopGroup
+    private let eventLoop: any EventLoop
+    private let configuration: PostgresConnection.Configuration
+    private let logger: Logger
+    private var connection: PostgresConnection?
+    /// Organisations whose dispatch locks the connection holds (shared, session level).
+    private var held: [UUID] = []
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+
+    public init(configuration: SQLPostgresConfiguration, logger: Logger) {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        eventLoop = group.next()
+        self.configuration = configuration.coreConfiguration
+        self.logger = logger
+    }
+
+    /// The group written as `IntakeBatcher` does, on this connection (opened, or opened again, as needed).
+    func write(_ items: [PendingIntake]) async -> [Result<IntakeOutcome, any Error>] {
+        let sql: any SQLDatabase
+        do {
+            sql = try await connected().sql()
+        } catch {
+            return items.map { _ in .failure(error) }
+        }
+        let organisations = Array(Set(items.map(\.organisation)))
+        do {
+            try await ContactCentreStore.holdDispatchLocks(sql, organisations, releasing: !held.isEmpty)
+            held = organisations
+            if let written = try await IntakeWriter.writeInOneStatement(items, on: sql) {
+                if !written.roundsAfterCommit.isEmpty {
+                    // The round takes the lock alone: another writer doing the same must not find this one's
+                    // shared hold in its way (nor this one, theirs).
+                    await release()
+                }
+                return await IntakeBatcher.roundsAfterCommit(written, on: .connection(sql))
+            }
+        } catch {
+            // Written in a transaction below, which reports a lasting problem contact by contact.
+        }
+        await release()
+        return await IntakeBatcher.write(items, on: .connection(sql))
+    }
+
+    /// Releases the dispatch locks held. Should that fail while the connection stays open, the connection is
+    /// closed: a lock left held would stop every offering round of its organisations.
+    func release() async {
+        guard !held.isEmpty, let connection else { return }
+        held = []
+        do {
+            try await ContactCentreStore.holdDispatchLocks(connection.sql(), [], releasing: true)
+        } catch {
+            try? await connection.close()
+            self.connection = nil
+        }
+    }
+
+    private func connected() async throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        held = []
+        let made = try await PostgresConnection.connect(
+            on: eventLoop, configuration: configuration, id: 0, logger: logger
+        ).get()
+        connection = made
+        return made
+    }
+
+    /// Closes the connection and stops the event loop (application shutdown; from outside that loop).
+    public nonisolated func shutdown() async {
+        await close()
+        try? await group.shutdownGracefully()
+    }
+
+    private func close() async {
+        try? await connection?.close()
+        connection = nil
+        held = []
+    }
+}
