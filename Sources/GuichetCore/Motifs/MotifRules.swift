@@ -44,8 +44,7 @@ public enum FactCondition: Codable, Sendable, Hashable {
         case .ivrChoice(let value): return facts.ivrChoice == value
         case .anyKeyword(let words):
             let text = foldedText()
-            // Byte search: both sides are folded the same way, so equal words are equal bytes.
-            return words.contains { text.utf8.firstRange(of: (" " + TextFolding.fold($0) + " ").utf8) != nil }
+            return words.contains { TextFolding.contains(text, " " + TextFolding.fold($0) + " ") }
         case .customer(let attribute, let value): return facts.customer[attribute] == value
         case .medium(let medium): return facts.medium == medium
         }
@@ -125,6 +124,30 @@ enum TextFolding {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Whether `needle` occurs in `text`, byte for byte: both are folded the same way, so equal words are equal
+    /// bytes (the standard library's generic search costs more than the folding).
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { needle in
+                guard let first = needle.first else { return true }
+                guard needle.count <= haystack.count else { return false }
+                var index = 0
+                let last = haystack.count - needle.count
+                while index <= last {
+                    if haystack[index] == first,
+                        memcmp(haystack.baseAddress! + index, needle.baseAddress!, needle.count) == 0
+                    {
+                        return true
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
+    }
+
     /// U+0080…U+00FF: the letter each folds to, 0 for a separator, 1 for "ae", nil when only Foundation knows.
     private static let latin1: [UInt8?] = {
         var table = [UInt8?](repeating: 0, count: 0x80)
@@ -196,6 +219,8 @@ public struct MotifDecision: Sendable, Hashable {
 public struct MotifDetector: Sendable {
     public let taxonomy: MotifTaxonomy
     public let rules: [MotifRule]
+    /// Per rule, per condition: a keyword condition's words folded once, as searched (` word `).
+    private let needles: [[[String]?]]
 
     public init(taxonomy: MotifTaxonomy, rules: [MotifRule]) throws(ValidationFailure) {
         let problems = rules.enumerated().compactMap { index, rule -> FieldProblem? in
@@ -211,6 +236,12 @@ public struct MotifDetector: Sendable {
         self.rules = rules.enumerated().sorted { a, b in
             a.element.priority != b.element.priority ? a.element.priority > b.element.priority : a.offset < b.offset
         }.map(\.element)
+        needles = self.rules.map { rule in
+            rule.conditions.map { condition in
+                guard case .anyKeyword(let words) = condition else { return nil }
+                return words.map { " " + TextFolding.fold($0) + " " }
+            }
+        }
     }
 
     public func detect(_ facts: ContactFacts) -> MotifDecision? {
@@ -222,8 +253,17 @@ public struct MotifDetector: Sendable {
             folded = text
             return text
         }
-        for rule in rules where rule.conditions.allSatisfy({ $0.holds(for: facts, foldedText: foldedText()) }) {
-            return MotifDecision(motif: rule.motif, ruleID: rule.id, because: rule.conditions.map(\.explanation))
+        for (index, rule) in rules.enumerated() {
+            let holds = rule.conditions.indices.allSatisfy { condition in
+                if let words = needles[index][condition] {
+                    let text = foldedText()
+                    return words.contains { TextFolding.contains(text, $0) }
+                }
+                return rule.conditions[condition].holds(for: facts, foldedText: "")
+            }
+            if holds {
+                return MotifDecision(motif: rule.motif, ruleID: rule.id, because: rule.conditions.map(\.explanation))
+            }
         }
         return nil
     }

@@ -36,4 +36,16 @@ struct TextFoldingTests {
         #expect(TextFolding.fold("Straße Øre") == TextFolding.foundationFold("Straße Øre"))
         #expect(TextFolding.fold("Доставка посылки") == TextFolding.foundationFold("Доставка посылки"))
     }
+
+    @Test("Byte search finds a folded word anywhere, never a part of a longer one when spaced")
+    func byteSearch() {
+        let text = " " + TextFolding.fold("Je veux résilier ; résiliation demandée, colis abîmé") + " "
+        #expect(TextFolding.contains(text, " resilier "))
+        #expect(TextFolding.contains(text, " colis abime "))
+        #expect(TextFolding.contains(text, " demandee "))
+        #expect(!TextFolding.contains(text, " resil "))
+        #expect(!TextFolding.contains(" a ", " a b "))
+        #expect(TextFolding.contains("abc", ""))
+        #expect(TextFolding.contains(" доставка посылки ", " посылки "))
+    }
 }
