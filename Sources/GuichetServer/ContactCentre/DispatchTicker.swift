@@ -7,7 +7,7 @@ import Vapor
 
 /// Every second, offers waiting contacts whose situation changed with time alone: a contact that has
 /// now waited past its queue's overflow delay, or one a failed request left queued. Runs on every
-/// instance; the dispatch row lock makes concurrent ticks harmless.
+/// instance; the dispatch lock makes concurrent ticks harmless.
 struct DispatchTicker: LifecycleHandler {
     var interval: TimeInterval = 1
 
@@ -40,16 +40,17 @@ struct DispatchTicker: LifecycleHandler {
         application.guichet.changeFeed.stop()
     }
 
-    /// One round over the organisations that have contacts waiting.
+    /// One round over the organisations that have contacts waiting and an available agent with room: without
+    /// room no round can offer anything, and a round takes the organisation's dispatch lock, which intake
+    /// would wait for.
     static func tick(_ application: Application) async {
         guard let sql = application.db as? any SQLDatabase else { return }
         do {
-            let rows = try await sql.raw("SELECT DISTINCT organisation_id FROM contacts WHERE state = 'queued'").all()
-            for row in rows {
-                let organisation = try row.decode(column: "organisation_id", as: UUID.self)
+            for organisation in try await ContactCentreStore.organisationsWithWaitingContacts(sql) {
                 let service = ContactCentreService(
                     scope: TenantScope(organisationID: organisation, database: application.db),
                     application: application)
+                guard try await service.store.anyAgentHasRoom() else { continue }
                 try await service.dispatch()
             }
         } catch {

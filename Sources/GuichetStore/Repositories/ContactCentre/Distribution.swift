@@ -37,6 +37,22 @@ extension ContactCentreStore {
         return try await transaction { db in try await Self.dispatch(db, organisation: org, now: now, limit: limit) }
     }
 
+    /// Whether some available agent has room for one more contact of any medium (read without locks). No
+    /// round can offer anything otherwise, so the dispatch tick skips it and never makes intake wait for it.
+    public func anyAgentHasRoom(now: Date = Date()) async throws -> Bool {
+        try await Self.hasRoom(sql, organisation: organisationID, for: Set(Medium.allCases), now: now)
+    }
+
+    /// Organisations with contacts waiting (one index probe each).
+    public static func organisationsWithWaitingContacts(_ sql: any SQLDatabase) async throws -> [UUID] {
+        try await sql.raw(
+            """
+            SELECT id FROM organisations o WHERE EXISTS
+            (SELECT 1 FROM contacts c WHERE c.organisation_id = o.id AND c.state = 'queued')
+            """
+        ).all().map { try $0.decode(column: "id", as: UUID.self) }
+    }
+
     /// The ACD's round inside the caller's transaction: takes the organisation's dispatch lock (one round
     /// at a time, whichever instance it runs on) and its available agents' rows, then offers.
     static func dispatch(
@@ -124,26 +140,11 @@ extension ContactCentreStore {
         }
     }
 
-    /// PostgreSQL: makes the connection hold, shared and at session level, the dispatch locks of these
-    /// organisations and no others — in one statement that first releases what it held (so an offering
-    /// round waiting meanwhile goes first) then takes them. For intake written without a transaction
-    /// (`IntakeWriter.writeInOneStatement`): held from before its statement until after its commit, they
-    /// order it against offering rounds as `lockDispatch(shared: true)` does inside a transaction. An empty
-    /// list releases everything (and a connection that is lost releases its locks with it).
-    static func holdDispatchLocks(_ db: any SQLDatabase, _ organisations: [UUID], releasing: Bool) async throws {
-        let keys = organisations.sorted { $0.uuidString < $1.uuidString }.map(dispatchLockKey)
-        guard !keys.isEmpty else {
-            try await db.raw("SELECT pg_advisory_unlock_all()").run()
-            return
-        }
-        var take: SQLQueryString = "SELECT "
-        for (index, key) in keys.enumerated() {
-            take += "\(unsafeRaw: index == 0 ? "" : ", ")pg_advisory_lock_shared(\(bind: key.space), \(bind: key.object))"
-        }
-        guard releasing else { return try await db.raw(take).run() }
-        try await db.raw(
-            "WITH released AS MATERIALIZED (SELECT pg_advisory_unlock_all()) " + take + " FROM released"
-        ).run()
+    /// PostgreSQL: releases the dispatch locks a connection holds at session level — those intake written
+    /// without a transaction keeps between its statements (`IntakeWriter.writeInOneStatement`). A connection
+    /// that is lost releases them with it.
+    static func releaseSessionDispatchLocks(_ db: any SQLDatabase) async throws {
+        try await db.raw("SELECT pg_advisory_unlock_all()").run()
     }
 
     /// The advisory lock's two keys: Guichet's dispatch space, and the organisation id's first 32 bits (two
