@@ -18,7 +18,7 @@ public final class GuichetContext: Sendable {
     /// API callers recently authenticated, so a busy client costs no database read per request.
     let principals: PrincipalCache
     private let batcher = NIOLockedValueBox<IntakeBatcher?>(nil)
-    private let intakeConnection = NIOLockedValueBox<IntakeConnection?>(nil)
+    private let intakeConnections = NIOLockedValueBox<[IntakeConnection]>([])
 
     init(configuration: GuichetConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -37,15 +37,16 @@ public final class GuichetContext: Sendable {
             if let batcher { return batcher }
             let database = application.db
             let feed = changeFeed
-            var connection: IntakeConnection?
+            var connections: [IntakeConnection] = []
             if case .postgres(let url) = configuration.database, let postgres = try? SQLPostgresConfiguration(url: url) {
-                connection = IntakeConnection(configuration: postgres, logger: application.logger)
+                // One writer: measured best (docs/PERFORMANCE.md); a second one splits the groups and adds work.
+                connections = [IntakeConnection(configuration: postgres, logger: application.logger)]
             }
-            let made = IntakeBatcher(database: database, connection: connection) { organisations in
+            let made = IntakeBatcher(database: database, connections: connections) { organisations in
                 for organisation in organisations { await feed.publish(organisation, on: database) }
             }
             batcher = made
-            intakeConnection.withLockedValue { $0 = connection }
+            intakeConnections.withLockedValue { $0 = connections }
             return made
         }
     }
@@ -54,7 +55,7 @@ public final class GuichetContext: Sendable {
 
     /// Closes the intake writer's connection and its event loop, if intake ever ran (application shutdown).
     func shutdownIntake() async {
-        await intakeConnection.withLockedValue { $0 }?.shutdown()
+        for connection in intakeConnections.withLockedValue({ $0 }) { await connection.shutdown() }
     }
 }
 

@@ -198,7 +198,7 @@ struct IntakeBatchTests {
             _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
             let org = try await Self.brandA(app).scope.organisationID
             let connection = try Self.writerConnection(app)
-            let batcher = IntakeBatcher(database: app.db, connection: connection) { _ in }
+            let batcher = IntakeBatcher(database: app.db, connections: [connection]) { _ in }
             let count = 300
             let outcomes = try await Self.atOnce(count, through: [batcher], organisation: org) { index in
                 // Every tenth one merges two people seen before (a group then needs a transaction).
@@ -227,7 +227,7 @@ struct IntakeBatchTests {
             _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
             let org = try await Self.brandA(app).scope.organisationID
             let connection = try Self.writerConnection(app)
-            let batcher = IntakeBatcher(database: app.db, connection: connection) { _ in }
+            let batcher = IntakeBatcher(database: app.db, connections: [connection]) { _ in }
             for index in 0..<5 {
                 let first = try await batcher.intake(
                     PendingIntake(organisation: org, contact: Self.contact("n°\(index)", [.email("p\(index)@x.fr")]), now: Date()))

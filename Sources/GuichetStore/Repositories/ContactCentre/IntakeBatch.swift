@@ -126,7 +126,10 @@ struct IntakeWriter {
                     {
                         rounds.append(organisation)
                     }
-                } else {
+                } else if try await ContactCentreStore.hasRoom(
+                    db, organisation: organisation, for: media[organisation] ?? [], now: now)
+                {
+                    // Without room for the group's contacts, a round could offer nothing: whoever makes room runs one.
                     for assignment in try await ContactCentreStore.dispatch(db, organisation: organisation, now: now) {
                         assignments[assignment.contactID] = assignment
                     }
@@ -143,17 +146,21 @@ struct IntakeWriter {
         return Written(results: outcomes, roundsAfterCommit: rounds, now: now)
     }
 
-    /// PostgreSQL, the common group in one statement and no transaction: every row inserted, and the agents'
-    /// room read, by one statement that commits as it ends. The caller holds the organisations' dispatch
-    /// locks shared, at session level, from before this statement until after it (`DispatchSessionLocks`),
-    /// so the room it reads is ordered against offering rounds exactly as inside a transaction.
+    /// PostgreSQL, the common group in two statements and no transaction. The first takes the organisations'
+    /// dispatch locks shared, at session level (after releasing the connection's, with `releasingLocks`), and
+    /// reads the identities and channel ids the group carries; the second inserts every row and reads the
+    /// agents' room, and commits as it ends. The locks stay held after it (the caller releases them), so the
+    /// room it reads is ordered against offering rounds exactly as inside a transaction.
     ///
     /// Nil, with nothing written, when the group needs several statements (a merge, a stored customer's
     /// name or attributes, a message with attachments): the caller then writes it in a transaction.
-    static func writeInOneStatement(_ items: [PendingIntake], on db: any SQLDatabase) async throws -> Written? {
+    static func writeInOneStatement(
+        _ items: [PendingIntake], on db: any SQLDatabase, releasingLocks: Bool
+    ) async throws -> Written? {
         var writer = IntakeWriter(db: db)
         writer.writesAllowed = false
-        try await writer.loadKnown(items)
+        try await writer.loadKnown(
+            items, lockingShared: Array(Set(items.map(\.organisation))), releasing: releasingLocks)
         var results: [Result<ContactRecord, any Error>] = []
         do {
             for item in items {
@@ -238,6 +245,60 @@ struct IntakeWriter {
                         owners[key] = try row.decode(column: "customer_id", as: UUID.self)
                     }
                 }
+            }
+        }
+    }
+
+    /// PostgreSQL, one statement: what `loadKnown` reads, and the connection's dispatch locks made these
+    /// organisations' (shared, session level: see `writeInOneStatement`) — first released
+    /// if `releasing`, so that an offering round waiting for them goes first.
+    private mutating func loadKnown(
+        _ items: [PendingIntake], lockingShared organisations: [UUID], releasing: Bool
+    ) async throws {
+        var query: SQLQueryString = "WITH "
+        if releasing { query += "released AS MATERIALIZED (SELECT pg_advisory_unlock_all()), " }
+        query += "locked AS MATERIALIZED (SELECT "
+        for (index, organisation) in organisations.sorted(by: { $0.uuidString < $1.uuidString }).enumerated() {
+            let key = ContactCentreStore.dispatchLockKey(organisation)
+            query += "\(unsafeRaw: index == 0 ? "" : ", ")pg_advisory_lock_shared(\(bind: key.space), \(bind: key.object))"
+        }
+        // Every arm of a UNION ALL is read to its end: the locks are taken whatever the other arms find.
+        query += """
+            \(unsafeRaw: releasing ? " FROM released" : "")) \
+            SELECT 'lock' AS part, NULL::uuid AS organisation_id, NULL::text AS a, NULL::text AS b, NULL::uuid AS owner \
+            FROM locked
+            """
+        for (organisation, group) in Dictionary(grouping: items, by: \.organisation) {
+            let refs: [any Encodable & Sendable] = Array(Set(group.compactMap(\.contact.externalRef)))
+            if !refs.isEmpty {
+                query += """
+                     UNION ALL SELECT 'ref', organisation_id, medium, external_ref, NULL FROM contacts \
+                    WHERE organisation_id = \(bind: organisation) AND external_ref IN (\(binds: refs))
+                    """
+            }
+            let identities = Set(group.flatMap(\.contact.identities)).map(\.stored)
+            for (kind, values) in Dictionary(grouping: identities, by: { $0.kind }) {
+                let binds: [any Encodable & Sendable] = values.map { $0.value }
+                query += """
+                     UNION ALL SELECT 'identity', organisation_id, kind, value, customer_id FROM customer_identities \
+                    WHERE organisation_id = \(bind: organisation) AND kind = \(bind: kind) AND value IN (\(binds: binds))
+                    """
+            }
+        }
+        for row in try await db.raw(query).all() {
+            switch try row.decode(column: "part", as: String.self) {
+            case "ref":
+                takenRefs.insert(
+                    RefKey(
+                        organisation: try row.decode(column: "organisation_id", as: UUID.self),
+                        medium: try row.decode(column: "a", as: String.self),
+                        ref: try row.decode(column: "b", as: String.self)))
+            case "identity":
+                let key = IdentityKey(
+                    organisation: try row.decode(column: "organisation_id", as: UUID.self),
+                    kind: try row.decode(column: "a", as: String.self), value: try row.decode(column: "b", as: String.self))
+                owners[key] = try row.decode(column: "owner", as: UUID.self)
+            default: break
             }
         }
     }

@@ -16,8 +16,10 @@ public actor IntakeBatcher {
     public typealias Committed = @Sendable (_ organisations: Set<UUID>) async -> Void
 
     private let database: any Database
-    /// PostgreSQL: the writer's own connection; nil: groups are written on the pool's connections.
-    private let connection: IntakeConnection?
+    /// PostgreSQL: the writers' own connections, one per writer, those not in use; none: groups are written
+    /// on the pool's connections.
+    private var idleConnections: [IntakeConnection]
+    private let ownConnections: Bool
     private let largestGroup: Int
     private let writers: Int
     private let priority: TaskPriority
@@ -30,16 +32,17 @@ public actor IntakeBatcher {
     public private(set) var contacts = 0
 
     /// `writers` groups may be written at once (each on its own connection; on SQLite they take turns anyway);
-    /// with `connection`, one at a time on it.
+    /// with `connections`, one writer per connection.
     public init(
-        database: any Database, connection: IntakeConnection? = nil, largestGroup: Int = 256, writers: Int = 1,
+        database: any Database, connections: [IntakeConnection] = [], largestGroup: Int = 256, writers: Int = 1,
         priority: TaskPriority = .high, committed: @escaping Committed
     ) {
         self.database = database
-        self.connection = connection
+        self.idleConnections = connections
+        self.ownConnections = !connections.isEmpty
         self.largestGroup = max(1, largestGroup)
         // One connection carries one group at a time.
-        self.writers = connection == nil ? max(1, writers) : 1
+        self.writers = connections.isEmpty ? max(1, writers) : connections.count
         self.priority = priority
         self.committed = committed
     }
@@ -56,6 +59,17 @@ public actor IntakeBatcher {
     }
 
     private func drain() async {
+        let connection = ownConnections ? idleConnections.popLast() : nil
+        repeat {
+            await writeGroups(on: connection)
+            // Out of work: the connection's dispatch locks go; a group arriving meanwhile is taken after.
+            await connection?.release()
+        } while !waiting.isEmpty
+        if let connection { idleConnections.append(connection) }
+        writing -= 1
+    }
+
+    private func writeGroups(on connection: IntakeConnection?) async {
         while !waiting.isEmpty {
             // At most `largestGroup` contacts and about 4 MiB of message text per statement.
             var size = 0
@@ -83,9 +97,6 @@ public actor IntakeBatcher {
                 Task { await committed(changed) }
             }
         }
-        writing -= 1
-        // Out of work: the connection's dispatch locks go, unless a group arrived meanwhile (its writer holds on).
-        if writing == 0, let connection { await connection.release() }
     }
 
     /// Where a group is written: a connection of the pool per transaction, or the writer's own connection.

@@ -37,9 +37,9 @@ public actor IntakeConnection {
         }
         let organisations = Array(Set(items.map(\.organisation)))
         do {
-            try await ContactCentreStore.holdDispatchLocks(sql, organisations, releasing: !held.isEmpty)
-            held = organisations
-            if let written = try await IntakeWriter.writeInOneStatement(items, on: sql) {
+            let releasing = !held.isEmpty
+            held = organisations  // what the connection may hold from here on, whatever happens below
+            if let written = try await IntakeWriter.writeInOneStatement(items, on: sql, releasingLocks: releasing) {
                 if !written.roundsAfterCommit.isEmpty {
                     // The round takes the lock alone: another writer doing the same must not find this one's
                     // shared hold in its way (nor this one, theirs).
@@ -51,7 +51,11 @@ public actor IntakeConnection {
             // Written in a transaction below, which reports a lasting problem contact by contact.
         }
         await release()
-        return await IntakeBatcher.write(items, on: .connection(sql))
+        do {
+            return await IntakeBatcher.write(items, on: .connection(try await connected().sql()))
+        } catch {
+            return items.map { _ in .failure(error) }
+        }
     }
 
     /// Releases the dispatch locks held. Should that fail while the connection stays open, the connection is
@@ -60,7 +64,7 @@ public actor IntakeConnection {
         guard !held.isEmpty, let connection else { return }
         held = []
         do {
-            try await ContactCentreStore.holdDispatchLocks(connection.sql(), [], releasing: true)
+            try await ContactCentreStore.releaseSessionDispatchLocks(connection.sql())
         } catch {
             try? await connection.close()
             self.connection = nil
