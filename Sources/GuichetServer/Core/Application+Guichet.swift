@@ -38,7 +38,8 @@ public final class GuichetContext: Sendable {
             let database = application.db
             let feed = changeFeed
             var connections: [IntakeConnection] = []
-            if case .postgres(let url) = configuration.database, let postgres = try? SQLPostgresConfiguration(url: url) {
+            if case .postgres(let url) = configuration.database, let postgres = try? SQLPostgresConfiguration(url: url)
+            {
                 // One writer: measured best (docs/PERFORMANCE.md); a second one splits the groups and adds work.
                 connections = [IntakeConnection(configuration: postgres, logger: application.logger)]
             }

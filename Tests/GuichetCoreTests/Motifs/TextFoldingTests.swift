@@ -8,7 +8,8 @@ struct TextFoldingTests {
     /// Every character the fast path knows, alone and between letters: the same as Foundation's folding.
     @Test("The Latin fast path folds every character it knows exactly as Foundation does")
     func fastPathAgrees() {
-        let known = (0...0x24F).compactMap(UnicodeScalar.init) + (0x2000...0x206F).compactMap(UnicodeScalar.init)
+        let known =
+            (0...0x24F).compactMap(UnicodeScalar.init) + (0x2000...0x206F).compactMap(UnicodeScalar.init)
             + [UnicodeScalar(0x20AC)!]
         var checked = 0
         for scalar in known {

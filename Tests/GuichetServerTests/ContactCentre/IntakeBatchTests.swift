@@ -1,6 +1,6 @@
+import FluentPostgresDriver
 import Foundation
 import GuichetCore
-import FluentPostgresDriver
 import SQLKit
 import Testing
 import Vapor
@@ -103,7 +103,8 @@ struct IntakeBatchTests {
                 Self.contact("encore un mail", [.email("marc@example.fr")]),
                 Self.contact("appel repris", [], ref: "call-1", medium: .voice),
                 Self.contact(
-                    "formulaire", [.email("marc@example.fr"), .phone("+33611111111"), .social(network: "x", handle: "marc")]),
+                    "formulaire",
+                    [.email("marc@example.fr"), .phone("+33611111111"), .social(network: "x", handle: "marc")]),
                 Self.contact("nouvel appel", [], ref: "call-2", medium: .voice),
                 Self.contact("nouvel appel bis", [], ref: "call-2", medium: .voice),
             ].map { PendingIntake(organisation: org, contact: $0, now: now) }
@@ -146,7 +147,8 @@ struct IntakeBatchTests {
             }
             #expect(Set(outcomes.map(\.contact.id)).count == count)
             #expect(try await F.count(app, "contacts") == count)
-            #expect(try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
+            #expect(
+                try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
             #expect(try await F.count(app, "customers") == 250, "fifty people wrote twice")
             // Alice takes five emails at a time: exactly five offers, whichever group they fell in.
             #expect(outcomes.compactMap(\.assignment).count == 5)
@@ -186,7 +188,8 @@ struct IntakeBatchTests {
     /// The intake writer's own PostgreSQL connection, as `guichet serve` makes it.
     static func writerConnection(_ app: Application) throws -> IntakeConnection {
         IntakeConnection(
-            configuration: try SQLPostgresConfiguration(url: try #require(TestDatabase.postgresURL)), logger: app.logger)
+            configuration: try SQLPostgresConfiguration(url: try #require(TestDatabase.postgresURL)), logger: app.logger
+        )
     }
 
     @Test(
@@ -203,13 +206,15 @@ struct IntakeBatchTests {
             let outcomes = try await Self.atOnce(count, through: [batcher], organisation: org) { index in
                 // Every tenth one merges two people seen before (a group then needs a transaction).
                 index % 10 == 9 && index > 20
-                    ? Self.contact("fusion \(index)", [.email("c\(index - 10)@example.fr"), .email("c\(index - 20)@example.fr")])
+                    ? Self.contact(
+                        "fusion \(index)", [.email("c\(index - 10)@example.fr"), .email("c\(index - 20)@example.fr")])
                     : Self.contact("n°\(index)", [.email("c\(index % 250)@example.fr")])
             }
             await connection.shutdown()
             #expect(Set(outcomes.map(\.contact.id)).count == count)
             #expect(try await F.count(app, "contacts") == count)
-            #expect(try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
+            #expect(
+                try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
             #expect(try await F.count(app, "contact_messages") == count)
             #expect(outcomes.compactMap(\.assignment).count == 5, "Alice takes five e-mails")
             let sql = app.db as! any SQLDatabase
@@ -230,7 +235,9 @@ struct IntakeBatchTests {
             let batcher = IntakeBatcher(database: app.db, connections: [connection]) { _ in }
             for index in 0..<5 {
                 let first = try await batcher.intake(
-                    PendingIntake(organisation: org, contact: Self.contact("n°\(index)", [.email("p\(index)@x.fr")]), now: Date()))
+                    PendingIntake(
+                        organisation: org, contact: Self.contact("n°\(index)", [.email("p\(index)@x.fr")]), now: Date())
+                )
                 #expect(first.assignment != nil, "Alice has room for five")
             }
             // A round on another connection (another instance) holds the lock and gives Alice room for one more.
@@ -249,7 +256,8 @@ struct IntakeBatchTests {
             for await _ in granted { break }
             let late = Task {
                 try await batcher.intake(
-                    PendingIntake(organisation: org, contact: Self.contact("pendant", [.email("late@x.fr")]), now: Date()))
+                    PendingIntake(
+                        organisation: org, contact: Self.contact("pendant", [.email("late@x.fr")]), now: Date()))
             }
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await F.count(app, "contacts") == 5, "the contact waits for the round's lock")
@@ -268,7 +276,8 @@ struct IntakeBatchTests {
         try await withTestApp(database) { app in
             let setup = try await F.setUp(app)
             for agent in ["alice", "bruno"] {
-                _ = try await setup.admin.send(.POST, "\(setup.base)/agents/\(agent)/state", json: #"{"state": "available"}"#)
+                _ = try await setup.admin.send(
+                    .POST, "\(setup.base)/agents/\(agent)/state", json: #"{"state": "available"}"#)
             }
             let store = try await Self.brandA(app)
             let batcher = IntakeBatcher(database: app.db) { _ in }
@@ -302,12 +311,17 @@ struct IntakeBatchTests {
                 SELECT agent_id, medium, COUNT(*) AS n FROM contacts WHERE agent_id IS NOT NULL
                 AND state IN ('offered', 'in_progress', 'on_hold', 'wrap_up') GROUP BY agent_id, medium
                 """
-            ).all().map { "\(try $0.decode(column: "agent_id", as: UUID.self))|\(try $0.decode(column: "medium", as: String.self))|\(try $0.decode(column: "n", as: Int.self))" }
-            let kept = try await sql.raw("SELECT agent_id, medium, held FROM acd_agent_loads WHERE held <> 0").all().map {
+            ).all().map {
+                "\(try $0.decode(column: "agent_id", as: UUID.self))|\(try $0.decode(column: "medium", as: String.self))|\(try $0.decode(column: "n", as: Int.self))"
+            }
+            let kept = try await sql.raw("SELECT agent_id, medium, held FROM acd_agent_loads WHERE held <> 0").all().map
+            {
                 "\(try $0.decode(column: "agent_id", as: UUID.self))|\(try $0.decode(column: "medium", as: String.self))|\(try $0.decode(column: "held", as: Int.self))"
             }
             #expect(Set(kept) == Set(counted))
-            #expect(try await store.agents().map(\.load.values).flatMap { $0 }.reduce(0, +) == 10, "freed slots were offered again")
+            #expect(
+                try await store.agents().map(\.load.values).flatMap { $0 }.reduce(0, +) == 10,
+                "freed slots were offered again")
         }
     }
 }

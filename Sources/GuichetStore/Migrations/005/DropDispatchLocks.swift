@@ -12,7 +12,8 @@ struct DropDispatchLocks: AsyncMigration {
         try await database.schema("acd_dispatch_locks")
             .field(
                 "organisation_id", .uuid, .identifier(auto: false),
-                .references("organisations", "id", onDelete: .cascade))
+                .references("organisations", "id", onDelete: .cascade)
+            )
             .field("dispatched_at", .datetime)
             .create()
     }

@@ -200,7 +200,9 @@ public struct ContactCentreStore: Sendable {
 
     /// Applies changes to agents' loads, one statement for all of them, inside the caller's transaction.
     static func adjustLoads(_ db: any SQLDatabase, organisation: UUID, _ changes: [LoadChange: Int]) async throws {
-        let changes = changes.filter { $0.value != 0 }.sorted { ($0.key.agent.uuidString, $0.key.medium.rawValue) < ($1.key.agent.uuidString, $1.key.medium.rawValue) }
+        let changes = changes.filter { $0.value != 0 }.sorted {
+            ($0.key.agent.uuidString, $0.key.medium.rawValue) < ($1.key.agent.uuidString, $1.key.medium.rawValue)
+        }
         guard !changes.isEmpty else { return }
         let values = changes.map { change, delta -> SQLQueryString in
             "(\(bind: change.agent), \(bind: organisation), \(bind: change.medium.rawValue), \(bind: delta))"

@@ -141,7 +141,7 @@ extension ContactCentreStore {
     }
 
     /// PostgreSQL: releases the dispatch locks a connection holds at session level — those intake written
-    /// without a transaction keeps between its statements (`IntakeWriter.writeInOneStatement`). A connection
+    /// without a transaction keeps between its statements (`IntakeWriter.writeWithoutTransaction`). A connection
     /// that is lost releases them with it.
     static func releaseSessionDispatchLocks(_ db: any SQLDatabase) async throws {
         try await db.raw("SELECT pg_advisory_unlock_all()").run()
@@ -157,7 +157,9 @@ extension ContactCentreStore {
 
     /// Whether an available agent of the organisation has room for one more contact of one of these media
     /// (read without locks; only what the answer needs, as intake asks it for every group).
-    static func hasRoom(_ db: any SQLDatabase, organisation: UUID, for media: Set<Medium>, now: Date) async throws -> Bool {
+    static func hasRoom(
+        _ db: any SQLDatabase, organisation: UUID, for media: Set<Medium>, now: Date
+    ) async throws -> Bool {
         guard !media.isEmpty else { return false }
         let rows = try await db.raw(
             """

@@ -72,7 +72,7 @@ struct IntakeWriter {
     private var takenRefs: Set<RefKey> = []
     /// Customers merged into another during the group, so the group's earlier records name the kept one.
     private var mergedInto: [UUID: UUID] = [:]
-    /// False while a group is prepared for one statement without a transaction: a merge must not write.
+    /// False while a group is prepared for writing without a transaction: a merge must not write.
     private var writesAllowed = true
 
     /// The group needs more than one statement (a merge, a stored customer's name or attributes, a message
@@ -154,7 +154,7 @@ struct IntakeWriter {
     ///
     /// Nil, with nothing written, when the group needs several statements (a merge, a stored customer's
     /// name or attributes, a message with attachments): the caller then writes it in a transaction.
-    static func writeInOneStatement(
+    static func writeWithoutTransaction(
         _ items: [PendingIntake], on db: any SQLDatabase, releasingLocks: Bool
     ) async throws -> Written? {
         var writer = IntakeWriter(db: db)
@@ -241,7 +241,8 @@ struct IntakeWriter {
                         """
                     ).all() {
                         let key = IdentityKey(
-                            organisation: organisation, kind: kind, value: try row.decode(column: "value", as: String.self))
+                            organisation: organisation, kind: kind,
+                            value: try row.decode(column: "value", as: String.self))
                         owners[key] = try row.decode(column: "customer_id", as: UUID.self)
                     }
                 }
@@ -250,7 +251,7 @@ struct IntakeWriter {
     }
 
     /// PostgreSQL, one statement: what `loadKnown` reads, and the connection's dispatch locks made these
-    /// organisations' (shared, session level: see `writeInOneStatement`) — first released
+    /// organisations' (shared, session level: see `writeWithoutTransaction`) — first released
     /// if `releasing`, so that an offering round waiting for them goes first.
     private mutating func loadKnown(
         _ items: [PendingIntake], lockingShared organisations: [UUID], releasing: Bool
@@ -260,7 +261,8 @@ struct IntakeWriter {
         query += "locked AS MATERIALIZED (SELECT "
         for (index, organisation) in organisations.sorted(by: { $0.uuidString < $1.uuidString }).enumerated() {
             let key = ContactCentreStore.dispatchLockKey(organisation)
-            query += "\(unsafeRaw: index == 0 ? "" : ", ")pg_advisory_lock_shared(\(bind: key.space), \(bind: key.object))"
+            query +=
+                "\(unsafeRaw: index == 0 ? "" : ", ")pg_advisory_lock_shared(\(bind: key.space), \(bind: key.object))"
         }
         // Every arm of a UNION ALL is read to its end: the locks are taken whatever the other arms find.
         query += """
@@ -296,7 +298,8 @@ struct IntakeWriter {
             case "identity":
                 let key = IdentityKey(
                     organisation: try row.decode(column: "organisation_id", as: UUID.self),
-                    kind: try row.decode(column: "a", as: String.self), value: try row.decode(column: "b", as: String.self))
+                    kind: try row.decode(column: "a", as: String.self),
+                    value: try row.decode(column: "b", as: String.self))
                 owners[key] = try row.decode(column: "owner", as: UUID.self)
             default: break
             }
@@ -354,9 +357,10 @@ struct IntakeWriter {
         default:
             guard writesAllowed else { throw NeedsTransaction() }
             try await flush()
-            customer = try await ContactCentreStore.identify(
-                db, organisation: item.organisation, identities: new.identities, displayName: new.displayName,
-                attributes: new.customerAttributes, actor: new.actor, context: context, now: item.now) ?? UUID()
+            customer =
+                try await ContactCentreStore.identify(
+                    db, organisation: item.organisation, identities: new.identities, displayName: new.displayName,
+                    attributes: new.customerAttributes, actor: new.actor, context: context, now: item.now) ?? UUID()
             for (key, owner) in owners where found.contains(owner) { owners[key] = customer }
             for absorbed in found where absorbed != customer { mergedInto[absorbed] = customer }
             // `identify` stored the identities that were new as well.

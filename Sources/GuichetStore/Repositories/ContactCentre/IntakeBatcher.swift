@@ -83,7 +83,9 @@ public actor IntakeBatcher {
             waiting.removeFirst(group.count)
             let items = group.map(\.item)
             let results =
-                if let connection { await connection.write(items) } else { await Self.write(items, on: .pool(database)) }
+                if let connection { await connection.write(items) } else {
+                    await Self.write(items, on: .pool(database))
+                }
             for (entry, result) in zip(group, results) { entry.reply.resume(with: result) }
             groups += 1
             contacts += group.count
@@ -104,7 +106,8 @@ public actor IntakeBatcher {
         case pool(any Database)
         case connection(any SQLDatabase)
 
-        func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+        {
             switch self {
             case .pool(let database): try await ContactCentreStore.transaction(on: database, work)
             case .connection(let sql): try await ContactCentreStore.transaction(onConnection: sql, work)

@@ -7,8 +7,9 @@ import SQLKit
 /// The writer is the one path every contact waits for, a few statements per group. On the application's
 /// event loops each of its steps would queue behind the HTTP work of every other request; here the
 /// connection's replies resume the writer on the thread that received them, which does nothing else.
-/// Between groups the connection holds the groups' dispatch locks shared (see `IntakeWriter.writeInOneStatement`);
-/// they are released when the writer runs out of work, and with the connection if it is lost.
+/// Between groups the connection holds the groups' dispatch locks shared (see
+/// `IntakeWriter.writeWithoutTransaction`); they are released when the writer runs out of work, and with the
+/// connection if it is lost.
 public actor IntakeConnection {
     private let group: MultiThreadedEventLoopGroup
     private let eventLoop: any EventLoop
@@ -39,7 +40,7 @@ public actor IntakeConnection {
         do {
             let releasing = !held.isEmpty
             held = organisations  // what the connection may hold from here on, whatever happens below
-            if let written = try await IntakeWriter.writeInOneStatement(items, on: sql, releasingLocks: releasing) {
+            if let written = try await IntakeWriter.writeWithoutTransaction(items, on: sql, releasingLocks: releasing) {
                 if !written.roundsAfterCommit.isEmpty {
                     // The round takes the lock alone: another writer doing the same must not find this one's
                     // shared hold in its way (nor this one, theirs).
