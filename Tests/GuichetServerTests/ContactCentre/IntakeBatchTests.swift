@@ -159,7 +159,7 @@ struct IntakeBatchTests {
     }
 
     @Test(
-        "Two instances taking the same people at the same moment: every contact stored, each person one customer",
+        "Instances taking the same people at the same moment: every contact stored once, each person one customer",
         .enabled(if: TestDatabase.postgresURL != nil))
     func twoInstancesSamePeople() async throws {
         try await withTestApp(.postgres) { first in
@@ -168,11 +168,17 @@ struct IntakeBatchTests {
             do {
                 try await GuichetApp.configure(second, try testConfiguration(.postgres))
                 let org = try await Self.brandA(first).scope.organisationID
-                let batchers = [first, second].map { app in IntakeBatcher(database: app.db) { _ in } }
-                let count = 200
+                // Each instance as `guichet serve` runs it (its writer's own connection), and one on the pool.
+                let connections = try [first, second].map(Self.writerConnection)
+                let batchers =
+                    [first, second].enumerated().map { index, app in
+                        IntakeBatcher(database: app.db, connections: [connections[index]]) { _ in }
+                    } + [IntakeBatcher(database: second.db) { _ in }]
+                let count = 300
                 let outcomes = try await Self.atOnce(count, through: batchers, organisation: org) { index in
                     Self.contact("n°\(index)", [.email("meme\(index % 20)@example.fr")])
                 }
+                for connection in connections { await connection.shutdown() }
                 #expect(outcomes.count == count)
                 #expect(try await F.count(first, "contacts") == count)
                 #expect(try await F.count(first, "customers") == 20)

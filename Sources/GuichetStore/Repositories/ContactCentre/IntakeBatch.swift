@@ -189,10 +189,16 @@ struct IntakeWriter {
             WHERE a.organisation_id IN (\(binds: organisations.isEmpty ? [UUID()] : organisations)) AND a.state = 'available'
             """
         let rows = try await ContactCentreStore.runTogether(db, statements, then: agents)
+        // Committed: nothing below may throw (the caller would write the group again). Room that cannot be
+        // read is taken as room: a round then finds out.
         var rounds: [UUID] = []
-        for (organisation, room) in try ContactCentreStore.room(rows, now: now)
-        where media[organisation].map({ wanted in wanted.contains { room.contains($0) } }) == true {
-            rounds.append(organisation)
+        if let room = try? ContactCentreStore.room(rows, now: now) {
+            for (organisation, wanted) in media
+            where wanted.contains(where: { room[organisation]?.contains($0) == true }) {
+                rounds.append(organisation)
+            }
+        } else {
+            rounds = Array(media.keys)
         }
         let outcomes = results.map { result in
             result.map { IntakeOutcome(contact: $0, assignment: nil) }

@@ -40,7 +40,16 @@ public actor IntakeConnection {
         do {
             let releasing = !held.isEmpty
             held = organisations  // what the connection may hold from here on, whatever happens below
-            if let written = try await IntakeWriter.writeWithoutTransaction(items, on: sql, releasingLocks: releasing) {
+            if var written = try await IntakeWriter.writeWithoutTransaction(items, on: sql, releasingLocks: releasing) {
+                // Where an offering round already waits for the lock (an agent just freed room), it will offer
+                // these contacts once the lock is released: running another would only queue behind it.
+                var rounds: [UUID] = []
+                // (The group is committed: from here nothing may send it to the transaction path below.)
+                for organisation in written.roundsAfterCommit
+                where await (try? ContactCentreStore.roundWaiting(sql, organisation: organisation)) != true {
+                    rounds.append(organisation)
+                }
+                written.roundsAfterCommit = rounds
                 if !written.roundsAfterCommit.isEmpty {
                     // The round takes the lock alone: another writer doing the same must not find this one's
                     // shared hold in its way (nor this one, theirs).
@@ -48,8 +57,13 @@ public actor IntakeConnection {
                 }
                 return await IntakeBatcher.roundsAfterCommit(written, on: .connection(sql))
             }
+        } catch let error as PSQLError where error.code == .server {
+            // PostgreSQL refused a statement (another instance took the same identity at the same moment…), so
+            // nothing of it was kept: written in a transaction below, which reports a lasting problem per contact.
         } catch {
-            // Written in a transaction below, which reports a lasting problem contact by contact.
+            // The connection failed: whether the group committed is unknown, so it is not written a second time.
+            await release()
+            return items.map { _ in .failure(error) }
         }
         await release()
         do {
