@@ -20,6 +20,8 @@ public enum GuichetMigrations {
             AddAgentLoads(),
             // 005: ACD rounds ordered by an advisory lock instead of a row.
             DropDispatchLocks(),
+            // 006: identities indexed by customer.
+            IndexIdentitiesByCustomer(),
         ]
     }
 }

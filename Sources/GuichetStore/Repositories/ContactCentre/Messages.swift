@@ -195,8 +195,9 @@ extension ContactCentreStore {
             let rows = try await sql.raw(
                 """
                 SELECT c.id, c.subject, c.updated_at FROM contacts c JOIN customer_identities i ON i.customer_id = c.customer_id
-                WHERE c.organisation_id = \(bind: organisationID) AND c.medium = 'email' AND i.kind = 'email'
-                AND i.value = \(bind: sender) ORDER BY c.updated_at DESC LIMIT 50
+                WHERE c.organisation_id = \(bind: organisationID) AND c.medium = 'email'
+                AND i.organisation_id = \(bind: organisationID) AND i.kind = 'email' AND i.value = \(bind: sender)
+                ORDER BY c.updated_at DESC LIMIT 50
                 """
             ).all()
             for row in rows {
