@@ -37,25 +37,18 @@ public struct ContactCentreStore: Sendable {
         // connection wrote in between.
         return try await Serialiser.sqliteWriters.run {
             try await database.withConnection { connection in
-                let sql = connection as! any SQLDatabase
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await work(sql)
-                    try await sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
-                }
+                try await transaction(onConnection: connection as! any SQLDatabase, immediate: true, work)
             }
         }
     }
 
-    /// PostgreSQL: one transaction on a connection of its own (the intake writer's, `IntakeConnection`).
+    /// One transaction on a connection already held: SQLite's (above), or the intake writer's own on
+    /// PostgreSQL (`IntakeConnection`), where Fluent's `transaction` would not begin one.
     static func transaction<T: Sendable>(
-        onConnection sql: any SQLDatabase, _ work: @escaping @Sendable (any SQLDatabase) async throws -> T
+        onConnection sql: any SQLDatabase, immediate: Bool = false,
+        _ work: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        try await sql.raw("BEGIN").run()
+        try await sql.raw(immediate ? "BEGIN IMMEDIATE" : "BEGIN").run()
         do {
             let result = try await work(sql)
             try await sql.raw("COMMIT").run()
