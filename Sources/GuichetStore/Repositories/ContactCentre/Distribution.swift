@@ -176,14 +176,18 @@ extension ContactCentreStore {
         _ db: any SQLDatabase, organisation: UUID, for media: Set<Medium>, now: Date
     ) async throws -> Bool {
         guard !media.isEmpty else { return false }
-        let rows = try await db.raw(
-            """
+        let rows = try await db.raw(roomQuery([organisation])).all()
+        return try room(rows, now: now)[organisation].map { !$0.isDisjoint(with: media) } ?? false
+    }
+
+    /// The rows `room` reads: these organisations' available agents with what they hold (none: no row).
+    static func roomQuery(_ organisations: [UUID]) -> SQLQueryString {
+        let ids: [any Encodable & Sendable] = organisations.isEmpty ? [UUID()] : organisations
+        return """
             SELECT a.organisation_id, a.id, a.capacity_json, l.medium, l.held FROM acd_agents a
             LEFT JOIN acd_agent_loads l ON l.agent_id = a.id AND l.held > 0
-            WHERE a.organisation_id = \(bind: organisation) AND a.state = 'available'
+            WHERE a.organisation_id IN (\(binds: ids)) AND a.state = 'available'
             """
-        ).all()
-        return try room(rows, now: now)[organisation].map { !$0.isDisjoint(with: media) } ?? false
     }
 
     /// The media some available agent has room for, per organisation, from rows of `organisation_id`, `id`,

@@ -100,23 +100,13 @@ struct IntakeWriter {
     static func write(_ items: [PendingIntake], dispatch: Bool, on db: any SQLDatabase) async throws -> Written {
         var writer = IntakeWriter(db: db)
         try await writer.loadKnown(items)
-        var results: [Result<ContactRecord, any Error>] = []
-        for item in items {
-            if let conflict = writer.claimRef(of: item) {
-                results.append(.failure(conflict))
-            } else {
-                results.append(.success(try await writer.take(item)))
-            }
-        }
+        let results = try await writer.takeAll(items)
         try await writer.flush()
         let now = items.map(\.now).max() ?? Date()
         var assignments: [UUID: AssignmentRecord] = [:]
         var rounds: [UUID] = []
         if dispatch {
-            var media: [UUID: Set<Medium>] = [:]
-            for (item, result) in zip(items, results) where (try? result.get()) != nil {
-                media[item.organisation, default: []].insert(item.contact.medium)
-            }
+            let media = Self.media(of: items, taken: results)
             // In a fixed order: two groups never wait for each other's locks crosswise.
             for organisation in media.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
                 if ContactCentreStore.isPostgres(db) {
@@ -161,15 +151,9 @@ struct IntakeWriter {
         writer.writesAllowed = false
         try await writer.loadKnown(
             items, lockingShared: Array(Set(items.map(\.organisation))), releasing: releasingLocks)
-        var results: [Result<ContactRecord, any Error>] = []
+        let results: [Result<ContactRecord, any Error>]
         do {
-            for item in items {
-                if let conflict = writer.claimRef(of: item) {
-                    results.append(.failure(conflict))
-                } else {
-                    results.append(.success(try await writer.take(item)))
-                }
-            }
+            results = try await writer.takeAll(items)
         } catch is NeedsTransaction {
             return nil
         }
@@ -178,17 +162,9 @@ struct IntakeWriter {
         else { return nil }
         let statements = writer.takeColumnStatements()
         let now = items.map(\.now).max() ?? Date()
-        var media: [UUID: Set<Medium>] = [:]
-        for (item, result) in zip(items, results) where (try? result.get()) != nil {
-            media[item.organisation, default: []].insert(item.contact.medium)
-        }
-        let organisations: [any Encodable & Sendable] = Array(media.keys)
-        let agents: SQLQueryString = """
-            SELECT a.organisation_id, a.id, a.capacity_json, l.medium, l.held FROM acd_agents a
-            LEFT JOIN acd_agent_loads l ON l.agent_id = a.id AND l.held > 0
-            WHERE a.organisation_id IN (\(binds: organisations.isEmpty ? [UUID()] : organisations)) AND a.state = 'available'
-            """
-        let rows = try await ContactCentreStore.runTogether(db, statements, then: agents)
+        let media = Self.media(of: items, taken: results)
+        let rows = try await ContactCentreStore.runTogether(
+            db, statements, then: ContactCentreStore.roomQuery(Array(media.keys)))
         // Committed: nothing below may throw (the caller would write the group again). Room that cannot be
         // read is taken as room: a round then finds out.
         var rounds: [UUID] = []
@@ -204,6 +180,30 @@ struct IntakeWriter {
             result.map { IntakeOutcome(contact: $0, assignment: nil) }
         }
         return Written(results: outcomes, roundsAfterCommit: rounds.sorted { $0.uuidString < $1.uuidString }, now: now)
+    }
+
+    /// Each contact of the group in turn, refused alone when its channel id is taken.
+    private mutating func takeAll(_ items: [PendingIntake]) async throws -> [Result<ContactRecord, any Error>] {
+        var results: [Result<ContactRecord, any Error>] = []
+        for item in items {
+            if let conflict = claimRef(of: item) {
+                results.append(.failure(conflict))
+            } else {
+                results.append(.success(try await take(item)))
+            }
+        }
+        return results
+    }
+
+    /// The media of the contacts taken, per organisation: what an agent must have room for to call a round.
+    private static func media(
+        of items: [PendingIntake], taken results: [Result<ContactRecord, any Error>]
+    ) -> [UUID: Set<Medium>] {
+        var media: [UUID: Set<Medium>] = [:]
+        for (item, result) in zip(items, results) where (try? result.get()) != nil {
+            media[item.organisation, default: []].insert(item.contact.medium)
+        }
+        return media
     }
 
     /// A contact whose channel id (call id, chat session, social thread) is already taken, by a stored
