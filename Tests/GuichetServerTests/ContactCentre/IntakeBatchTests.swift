@@ -198,16 +198,25 @@ struct IntakeBatchTests {
         )
     }
 
+    /// The fixtures with Alice available (room for five e-mails), and a batcher writing on its own connection.
+    static func aliceAvailableOnAWriterConnection(
+        _ app: Application
+    ) async throws -> (organisation: UUID, connection: IntakeConnection, batcher: IntakeBatcher) {
+        let setup = try await F.setUp(app)
+        _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
+        let connection = try writerConnection(app)
+        return (
+            try await brandA(app).scope.organisationID, connection,
+            IntakeBatcher(database: app.db, connections: [connection]) { _ in }
+        )
+    }
+
     @Test(
         "PostgreSQL, the writer's own connection: three hundred at once, one customer per person, offers within capacity",
         .enabled(if: TestDatabase.postgresURL != nil))
     func manyAtOnceOnTheWritersConnection() async throws {
         try await withTestApp(.postgres) { app in
-            let setup = try await F.setUp(app)
-            _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
-            let org = try await Self.brandA(app).scope.organisationID
-            let connection = try Self.writerConnection(app)
-            let batcher = IntakeBatcher(database: app.db, connections: [connection]) { _ in }
+            let (org, connection, batcher) = try await Self.aliceAvailableOnAWriterConnection(app)
             let count = 300
             let outcomes = try await Self.atOnce(count, through: [batcher], organisation: org) { index in
                 // Every tenth one merges two people seen before (a group then needs a transaction).
@@ -234,11 +243,7 @@ struct IntakeBatchTests {
         .enabled(if: TestDatabase.postgresURL != nil))
     func intakeOrderedAfterARound() async throws {
         try await withTestApp(.postgres) { app in
-            let setup = try await F.setUp(app)
-            _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
-            let org = try await Self.brandA(app).scope.organisationID
-            let connection = try Self.writerConnection(app)
-            let batcher = IntakeBatcher(database: app.db, connections: [connection]) { _ in }
+            let (org, connection, batcher) = try await Self.aliceAvailableOnAWriterConnection(app)
             for index in 0..<5 {
                 let first = try await batcher.intake(
                     PendingIntake(
