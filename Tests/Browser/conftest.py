@@ -8,9 +8,9 @@ import urllib.request
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -74,4 +74,18 @@ def click_and_wait(browser, element, timeout=20):
     """
     old = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(old))
+    WebDriverWait(browser, timeout).until(lambda _: left(old))
+
+
+def left(element):
+    """Whether `element`'s page has been replaced. Asked mid-navigation, Chromium may answer "node does not
+    belong to the document" (a plain WebDriverException) instead of a stale reference: the same fact."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
