@@ -22,6 +22,8 @@ public enum GuichetMigrations {
             DropDispatchLocks(),
             // 006: identities indexed by customer.
             IndexIdentitiesByCustomer(),
+            // 007: no second foreign key on organisation_id where the parent row carries it; mail-only ref index.
+            TrimIntakeConstraints(),
         ]
     }
 }
