@@ -217,9 +217,12 @@ struct IntakeWriter {
         return nil
     }
 
-    /// Reads, in a few statements, the channel ids already taken and the owners of every identity the
-    /// group carries.
+    /// Reads the channel ids already taken and the owners of every identity the group carries: on PostgreSQL in
+    /// one statement (`loadKnown(_:lockingShared:releasing:)` without locks), on SQLite a few.
     private mutating func loadKnown(_ items: [PendingIntake]) async throws {
+        if ContactCentreStore.isPostgres(db) {
+            return try await loadKnown(items, lockingShared: [], releasing: false)
+        }
         for (organisation, group) in Dictionary(grouping: items, by: \.organisation) {
             let refs = group.compactMap(\.contact.externalRef)
             if !refs.isEmpty {
@@ -256,9 +259,13 @@ struct IntakeWriter {
         }
     }
 
-    /// PostgreSQL, one statement: what `loadKnown` reads, and the connection's dispatch locks made these
-    /// organisations' (shared, session level: see `writeWithoutTransaction`) — first released
-    /// if `releasing`, so that an offering round waiting for them goes first.
+    /// PostgreSQL, one statement: what `loadKnown` reads, with the connection's dispatch locks made these
+    /// organisations' (shared, session level: see `writeWithoutTransaction`) — first released if `releasing`,
+    /// so that an offering round waiting for them goes first.
+    ///
+    /// Each identity and channel id is looked up by its whole unique key (a `LATERAL` probe per value): with
+    /// `value IN (…)` the planner, while a new table's statistics still say it is small, scanned every identity
+    /// of the organisation and kind for each group — a cost that grew with the table.
     private mutating func loadKnown(
         _ items: [PendingIntake], lockingShared organisations: [UUID], releasing: Bool
     ) async throws {
@@ -270,6 +277,7 @@ struct IntakeWriter {
             query +=
                 "\(unsafeRaw: index == 0 ? "" : ", ")pg_advisory_lock_shared(\(bind: key.space), \(bind: key.object))"
         }
+        if organisations.isEmpty { query += "1" }
         // Every arm of a UNION ALL is read to its end: the locks are taken whatever the other arms find.
         query += """
             \(unsafeRaw: releasing ? " FROM released" : "")) \
@@ -277,19 +285,23 @@ struct IntakeWriter {
             FROM locked
             """
         for (organisation, group) in Dictionary(grouping: items, by: \.organisation) {
-            let refs: [any Encodable & Sendable] = Array(Set(group.compactMap(\.contact.externalRef)))
+            let refs = Array(
+                Set(group.compactMap { item in item.contact.externalRef.map { [item.contact.medium.rawValue, $0] } }))
             if !refs.isEmpty {
                 query += """
-                     UNION ALL SELECT 'ref', organisation_id, medium, external_ref, NULL FROM contacts \
-                    WHERE organisation_id = \(bind: organisation) AND external_ref IN (\(binds: refs))
+                     UNION ALL SELECT 'ref', c.organisation_id, c.medium, c.external_ref, NULL FROM \
+                    unnest(\(bind: refs.map { $0[0] })::text[], \(bind: refs.map { $0[1] })::text[]) AS v(medium, ref) \
+                    CROSS JOIN LATERAL (SELECT organisation_id, medium, external_ref FROM contacts \
+                    WHERE organisation_id = \(bind: organisation) AND medium = v.medium AND external_ref = v.ref LIMIT 1) c
                     """
             }
             let identities = Set(group.flatMap(\.contact.identities)).map(\.stored)
-            for (kind, values) in Dictionary(grouping: identities, by: { $0.kind }) {
-                let binds: [any Encodable & Sendable] = values.map { $0.value }
+            if !identities.isEmpty {
                 query += """
-                     UNION ALL SELECT 'identity', organisation_id, kind, value, customer_id FROM customer_identities \
-                    WHERE organisation_id = \(bind: organisation) AND kind = \(bind: kind) AND value IN (\(binds: binds))
+                     UNION ALL SELECT 'identity', i.organisation_id, i.kind, i.value, i.customer_id FROM \
+                    unnest(\(bind: identities.map(\.kind))::text[], \(bind: identities.map(\.value))::text[]) AS v(kind, value) \
+                    CROSS JOIN LATERAL (SELECT organisation_id, kind, value, customer_id FROM customer_identities \
+                    WHERE organisation_id = \(bind: organisation) AND kind = v.kind AND value = v.value LIMIT 1) i
                     """
             }
         }
