@@ -1,12 +1,13 @@
 import Fluent
 import Foundation
 import GuichetCore
-import GuichetStore
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
 
 @testable import GuichetServer
+@testable import GuichetStore
 
 @Suite("Store: accounts, sessions, migrations")
 struct StoreTests {
@@ -91,6 +92,41 @@ struct StoreTests {
             let browser = Browser(app)
             #expect(try await browser.signIn("admin@demo.test", DemoData.password).status == .seeOther)
             #expect(try await browser.get("/").body.string.contains("Maison Lumière"))
+        }
+    }
+
+    @Test(
+        "Migration 007 drops the second organisation keys on PostgreSQL and narrows the mail-thread index; it reverts and applies again",
+        arguments: TestDatabase.available)
+    func trimIntakeConstraints(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            func organisationKeys() async throws -> Set<String> {
+                guard database == .postgres else { return [] }
+                return Set(
+                    try await sql.raw(
+                        """
+                        SELECT conname FROM pg_constraint WHERE contype = 'f' AND conname IN \
+                        ('contact_events_organisation_id_fkey', 'contact_messages_organisation_id_fkey', \
+                        'customer_identities_organisation_id_fkey')
+                        """
+                    ).all().map { try $0.decode(column: "conname", as: String.self) })
+            }
+            func refIndex() async throws -> String {
+                let query: SQLQueryString =
+                    database == .postgres
+                    ? "SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'contact_messages_ref'"
+                    : "SELECT sql AS def FROM sqlite_master WHERE name = 'contact_messages_ref'"
+                return try await sql.raw(query).first()?.decode(column: "def", as: String.self) ?? ""
+            }
+            #expect(try await organisationKeys().isEmpty)
+            #expect(try await refIndex().contains("message_ref IS NOT NULL"))
+            try await TrimIntakeConstraints().revert(on: app.db)
+            #expect(try await organisationKeys().count == (database == .postgres ? 3 : 0))
+            #expect(try await !refIndex().contains("IS NOT NULL"))
+            try await TrimIntakeConstraints().prepare(on: app.db)
+            #expect(try await organisationKeys().isEmpty)
+            #expect(try await refIndex().contains("message_ref IS NOT NULL"))
         }
     }
 }
