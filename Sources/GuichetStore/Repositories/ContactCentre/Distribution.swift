@@ -58,13 +58,18 @@ extension ContactCentreStore {
     static func dispatch(
         _ db: any SQLDatabase, organisation org: UUID, now: Date, limit: Int = 1000
     ) async throws -> [AssignmentRecord] {
-        try await lockDispatch(db, organisation: org, shared: false)
         // Available agents with room: read first without locks (usually nobody has room and nothing more is
-        // needed), then — on PostgreSQL — those with room locked in a fixed order and read again, so a
-        // concurrent claim cannot change their load. Full agents are never locked: an agent freed meanwhile
-        // runs its own round once this one commits (the organisation's lock orders them).
+        // needed), then — on PostgreSQL — the organisation's dispatch lock taken, and those with room locked in a
+        // fixed order and read again, so neither another round nor a concurrent claim can change their load.
+        // Full agents are never locked: an agent freed meanwhile runs its own round once this one commits (the
+        // organisation's lock orders them). What may be read before the lock is: the queues' settings as well,
+        // so the lock — which intake waits for — is held four round trips (agents, waiting contacts, offers,
+        // commit), not six.
         var agents = try await agentsWithRoom(db, organisation: org, among: nil, now: now)
-        if isPostgres(db), !agents.isEmpty {
+        guard !agents.isEmpty else { return [] }
+        let queueList = try await queues(db, organisation: org)
+        try await lockDispatch(db, organisation: org, shared: false)
+        if isPostgres(db) {
             agents = try await agentsWithRoom(db, organisation: org, among: agents.map(\.id), now: now)
         }
         guard !agents.isEmpty else { return [] }
@@ -77,7 +82,6 @@ extension ContactCentreStore {
         }
         guard Medium.allCases.contains(where: { medium in distributionAgents.contains { $0.hasRoom(for: medium) } })
         else { return [] }
-        let queueList = try await queues(db, organisation: org)
         var distributor = ContactDistributor(
             queues: queueList.map { queue in
                 DistributionQueue(
