@@ -239,34 +239,6 @@ struct IntakeBatchTests {
     }
 
     @Test(
-        "PostgreSQL, the writer's own connection: with room for all, groups share their ACD rounds and every offer is in its reply",
-        .enabled(if: TestDatabase.postgresURL != nil))
-    func roundsSharedBesideTheWriter() async throws {
-        try await withTestApp(.postgres) { app in
-            let (org, connection, batcher) = try await Self.aliceAvailableOnAWriterConnection(app)
-            let sql = app.db as! any SQLDatabase
-            try await sql.raw(#"UPDATE acd_agents SET capacity_json = '{"email":150}' WHERE code = 'alice'"#).run()
-            let count = 200
-            let outcomes = try await Self.atOnce(count, through: [batcher], organisation: org) { index in
-                Self.contact("n°\(index)", [.email("r\(index)@example.fr")])
-            }
-            await connection.shutdown()
-            let offered = Set(
-                try await sql.raw("SELECT id FROM contacts WHERE state = 'offered'").all().map {
-                    try $0.decode(column: "id", as: UUID.self)
-                })
-            #expect(offered.count == 150, "Alice's 150 places are all taken")
-            #expect(Set(outcomes.compactMap(\.assignment).map(\.contactID)) == offered, "each offer is in its reply")
-            let groups = await batcher.groups
-            let rounds = await batcher.roundsRun
-            #expect(rounds >= 1)
-            #expect(rounds <= groups, "a round per group at most, shared under load")
-            let held = try await sql.raw("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'").first()
-            #expect(try held?.decode(column: "n", as: Int.self) == 0, "no dispatch lock left held")
-        }
-    }
-
-    @Test(
         "PostgreSQL: intake arriving while an offering round holds the lock waits for it, then sees the room it freed",
         .enabled(if: TestDatabase.postgresURL != nil))
     func intakeOrderedAfterARound() async throws {

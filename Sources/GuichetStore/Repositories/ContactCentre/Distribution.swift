@@ -151,6 +151,21 @@ extension ContactCentreStore {
         try await db.raw("SELECT pg_advisory_unlock_all()").run()
     }
 
+    /// PostgreSQL: whether an offering round is waiting for the organisation's dispatch lock. Asked while
+    /// holding it shared after intake committed: that round runs once the lock is released and, reading after
+    /// the commit, offers the new contacts itself — intake need not run one of its own.
+    static func roundWaiting(_ db: any SQLDatabase, organisation: UUID) async throws -> Bool {
+        let key = dispatchLockKey(organisation)
+        let row = try await db.raw(
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+            AND mode = 'ExclusiveLock' AND objsubid = 2 AND classid = \(bind: key.space)::int4::oid
+            AND objid = \(bind: key.object)::int4::oid) AS waiting
+            """
+        ).first()
+        return try row?.decode(column: "waiting", as: Bool.self) ?? false
+    }
+
     /// The advisory lock's two keys: Guichet's dispatch space, and the organisation id's first 32 bits (two
     /// organisations sharing them only take turns).
     static func dispatchLockKey(_ organisation: UUID) -> (space: Int32, object: Int32) {

@@ -24,8 +24,6 @@ public actor IntakeBatcher {
     private let writers: Int
     private let priority: TaskPriority
     private let committed: Committed
-    /// PostgreSQL, with the writers' own connections: the ACD rounds groups ask for, run on the pool.
-    private let rounds: RoundScheduler
     private var waiting: [(item: PendingIntake, reply: CheckedContinuation<IntakeOutcome, any Error>)] = []
     private var writing = 0
     static let largestGroupBytes = 4 * 1_048_576
@@ -47,11 +45,7 @@ public actor IntakeBatcher {
         self.writers = connections.isEmpty ? max(1, writers) : connections.count
         self.priority = priority
         self.committed = committed
-        self.rounds = RoundScheduler(database: database)
     }
-
-    /// ACD rounds run for groups since start (each may serve several groups).
-    public var roundsRun: Int { get async { await rounds.rounds } }
 
     /// Records the contact, offers it if an agent has room, and returns once that is committed.
     public func intake(_ item: PendingIntake) async throws -> IntakeOutcome {
@@ -88,52 +82,23 @@ public actor IntakeBatcher {
             let group = Array(waiting.prefix(size))
             waiting.removeFirst(group.count)
             let items = group.map(\.item)
-            let written =
+            let results =
                 if let connection { await connection.write(items) } else {
-                    IntakeConnection.Written(results: await Self.write(items, on: .pool(database)))
+                    await Self.write(items, on: .pool(database))
                 }
+            for (entry, result) in zip(group, results) { entry.reply.resume(with: result) }
             groups += 1
             contacts += group.count
-            let replies = group.map(\.reply)
-            let organisations = group.map(\.item.organisation)
-            if written.rounds.isEmpty {
-                Self.answer(replies, organisations, written.results, offers: [:], committed: committed)
-            } else {
-                // Asked now, while the writer still holds the locks; the writer goes on with the next group, and
-                // this one is answered once its rounds have run.
-                var answers: [AsyncStream<[UUID: AssignmentRecord]>] = []
-                for organisation in written.rounds {
-                    answers.append(await rounds.ask(for: organisation, now: written.now))
-                }
+            var changed: Set<UUID> = []
+            for (entry, result) in zip(group, results) {
+                if case .success = result { changed.insert(entry.item.organisation) }
+            }
+            // Told off the writing loop: the next group need not wait for the notification's round trip.
+            if !changed.isEmpty {
                 let committed = committed
-                Task(priority: priority) {
-                    var offers: [UUID: AssignmentRecord] = [:]
-                    for answer in answers {
-                        for await made in answer { offers.merge(made) { first, _ in first } }
-                    }
-                    Self.answer(replies, organisations, written.results, offers: offers, committed: committed)
-                }
+                Task { await committed(changed) }
             }
         }
-    }
-
-    /// Answers a group's callers, with the offers its rounds made, and tells live pages (off the writing loop:
-    /// the next group need not wait for the notification's round trip).
-    private static func answer(
-        _ replies: [CheckedContinuation<IntakeOutcome, any Error>], _ organisations: [UUID],
-        _ results: [Result<IntakeOutcome, any Error>], offers: [UUID: AssignmentRecord], committed: @escaping Committed
-    ) {
-        var changed: Set<UUID> = []
-        for ((reply, organisation), result) in zip(zip(replies, organisations), results) {
-            reply.resume(
-                with: result.map { outcome in
-                    var outcome = outcome
-                    outcome.assignment = offers[outcome.contact.id] ?? outcome.assignment
-                    return outcome
-                })
-            if case .success = result { changed.insert(organisation) }
-        }
-        if !changed.isEmpty { Task { await committed(changed) } }
     }
 
     /// Where a group is written: a connection of the pool per transaction, or the writer's own connection.

@@ -28,30 +28,34 @@ public actor IntakeConnection {
         self.logger = logger
     }
 
-    /// What writing a group gave: one result per contact, and the organisations where an agent had room for one
-    /// of its contacts — the caller has their ACD rounds run (`RoundScheduler`), then answers.
-    struct Written {
-        var results: [Result<IntakeOutcome, any Error>]
-        var rounds: [UUID] = []
-        var now = Date()
-    }
-
     /// The group written as `IntakeBatcher` does, on this connection (opened, or opened again, as needed).
-    func write(_ items: [PendingIntake]) async -> Written {
+    func write(_ items: [PendingIntake]) async -> [Result<IntakeOutcome, any Error>] {
         let sql: any SQLDatabase
         do {
             sql = try await connected().sql()
         } catch {
-            return Written(results: items.map { _ in .failure(error) })
+            return items.map { _ in .failure(error) }
         }
         let organisations = Array(Set(items.map(\.organisation)))
         do {
             let releasing = !held.isEmpty
             held = organisations  // what the connection may hold from here on, whatever happens below
-            if let written = try await IntakeWriter.writeWithoutTransaction(items, on: sql, releasingLocks: releasing) {
-                // Committed. The rounds run on other connections: this one keeps the locks until its next group
-                // (whose first statement lets a waiting round go first) or until the writer runs out of work.
-                return Written(results: written.results, rounds: written.roundsAfterCommit, now: written.now)
+            if var written = try await IntakeWriter.writeWithoutTransaction(items, on: sql, releasingLocks: releasing) {
+                // Where an offering round already waits for the lock (an agent just freed room), it will offer
+                // these contacts once the lock is released: running another would only queue behind it.
+                var rounds: [UUID] = []
+                // (The group is committed: from here nothing may send it to the transaction path below.)
+                for organisation in written.roundsAfterCommit
+                where await (try? ContactCentreStore.roundWaiting(sql, organisation: organisation)) != true {
+                    rounds.append(organisation)
+                }
+                written.roundsAfterCommit = rounds
+                if !written.roundsAfterCommit.isEmpty {
+                    // The round takes the lock alone: another writer doing the same must not find this one's
+                    // shared hold in its way (nor this one, theirs).
+                    await release()
+                }
+                return await IntakeBatcher.roundsAfterCommit(written, on: .connection(sql))
             }
         } catch let error as PSQLError where error.code == .server {
             // PostgreSQL refused a statement (another instance took the same identity at the same moment…), so
@@ -59,13 +63,13 @@ public actor IntakeConnection {
         } catch {
             // The connection failed: whether the group committed is unknown, so it is not written a second time.
             await release()
-            return Written(results: items.map { _ in .failure(error) })
+            return items.map { _ in .failure(error) }
         }
         await release()
         do {
-            return Written(results: await IntakeBatcher.write(items, on: .connection(try await connected().sql())))
+            return await IntakeBatcher.write(items, on: .connection(try await connected().sql()))
         } catch {
-            return Written(results: items.map { _ in .failure(error) })
+            return items.map { _ in .failure(error) }
         }
     }
 
