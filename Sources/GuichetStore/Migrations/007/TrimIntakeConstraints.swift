@@ -5,8 +5,8 @@ import SQLKit
 ///
 /// * PostgreSQL: a contact's events and messages, and a customer's identities, carry `organisation_id` for
 ///   tenant-scoped reads, and each had a foreign key on it besides the one on their parent (`contact_id`,
-///   `customer_id`), whose row carries the same organisation. Every row inserted paid both checks — two of the
-///   eleven per contact written — for nothing the parent's key does not already give: an organisation's
+///   `customer_id`), whose row carries the same organisation. Every row inserted paid both checks — four of the
+///   eleven a contact cost — for nothing the parent's key does not already give: an organisation's
 ///   deletion reaches them through their parent (`ON DELETE CASCADE` all the way), and they are only ever
 ///   written with their parent's organisation (`IntakeWriter`, `ContactCentreStore`). SQLite keeps them: it
 ///   cannot drop a constraint without copying the table, and its checks are one index probe each.
