@@ -286,11 +286,16 @@ struct IntakeWriter {
             """
         for (organisation, group) in Dictionary(grouping: items, by: \.organisation) {
             let refs = Array(
-                Set(group.compactMap { item in item.contact.externalRef.map { [item.contact.medium.rawValue, $0] } }))
+                Set(
+                    group.compactMap { item in
+                        item.contact.externalRef.map {
+                            RefKey(organisation: organisation, medium: item.contact.medium.rawValue, ref: $0)
+                        }
+                    }))
             if !refs.isEmpty {
                 query += """
                      UNION ALL SELECT 'ref', c.organisation_id, c.medium, c.external_ref, NULL FROM \
-                    unnest(\(bind: refs.map { $0[0] })::text[], \(bind: refs.map { $0[1] })::text[]) AS v(medium, ref) \
+                    unnest(\(bind: refs.map(\.medium))::text[], \(bind: refs.map(\.ref))::text[]) AS v(medium, ref) \
                     CROSS JOIN LATERAL (SELECT organisation_id, medium, external_ref FROM contacts \
                     WHERE organisation_id = \(bind: organisation) AND medium = v.medium AND external_ref = v.ref LIMIT 1) c
                     """
