@@ -71,8 +71,8 @@ extension ContactCentreStore {
         try await lockDispatch(db, organisation: org, shared: false)
         if isPostgres(db) {
             agents = try await agentsWithRoom(db, organisation: org, among: agents.map(\.id), now: now)
+            guard !agents.isEmpty else { return [] }
         }
-        guard !agents.isEmpty else { return [] }
         let distributionAgents = agents.map { agent -> DistributionAgent in
             var candidate = DistributionAgent(
                 id: agent.id.uuidString, skills: agent.skills, queues: Set(agent.queues), capacity: agent.capacity,
