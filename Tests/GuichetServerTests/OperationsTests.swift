@@ -1,6 +1,7 @@
 import Foundation
 import GuichetCore
 import GuichetStore
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -136,6 +137,19 @@ struct ConfigurationTests {
             }
             #expect(!text.contains("hunter2"))
         }
+    }
+
+    @Test("An in-memory database leaves no file behind once the application stops")
+    func memoryDatabaseLeavesNothing() async throws {
+        var file = ""
+        try await withTestApp(.sqlite) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            let rows = try await sql.raw("PRAGMA database_list").all()
+            file = try #require(rows.first.map { try $0.decode(column: "file", as: String.self) })
+            #expect(FileManager.default.fileExists(atPath: file))
+        }
+        #expect(!file.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: file))
     }
 
     @Test("Database locations parse from URLs and paths, and print without passwords")

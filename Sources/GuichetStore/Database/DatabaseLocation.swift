@@ -64,7 +64,13 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         case .sqliteFile(let path):
             app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1), as: .sqlite)
         case .sqliteMemory:
-            app.databases.use(.sqlite(.memory, maxConnectionsPerEventLoop: 1), as: .sqlite)
+            // sqlite-kit's `.memory` is a file in the temporary directory that nothing ever deletes (its
+            // SQLite is built without shared cache, so connections cannot share a real in-memory database):
+            // every test run left ~60 of them behind. Guichet names the file itself and removes it when the
+            // application shuts down; connections still open keep working on the unlinked file.
+            let file = ThrowawayDatabaseFile()
+            app.databases.use(.sqlite(.file(file.path), maxConnectionsPerEventLoop: 1), as: .sqlite)
+            app.lifecycle.use(file)
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             app.databases.use(
@@ -81,6 +87,16 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     public func prepare(_ database: any Database) async throws {
         guard case .sqliteFile = self, let sql = database as? any SQLDatabase else { return }
         try await sql.raw("PRAGMA journal_mode = WAL").run()
+    }
+}
+
+/// The file behind `sqlite::memory:`: private to this process, gone when the application stops.
+struct ThrowawayDatabaseFile: LifecycleHandler {
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("guichet-memory-\(UUID().uuidString).sqlite", isDirectory: false).path
+
+    func shutdown(_ application: Application) {
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }
 
