@@ -235,7 +235,7 @@ struct PublicChannelsController {
             // The network delivered it again (retries are normal): already taken in.
             let contact = try await store.contact(
                 medium: .social, externalRef: "\(network):\(input.thread ?? input.id)")
-            return try await SocialReceiptDTO(contact: contact?.id ?? UUID(), duplicate: true).encodeResponse(
+            return try await SocialReceiptDTO(contact: contact?.id ?? UUID.random(), duplicate: true).encodeResponse(
                 for: request)
         }
         let thread = "\(network):\(input.thread ?? input.id)"
