@@ -154,6 +154,7 @@ struct IntakeBatchTests {
             #expect(outcomes.compactMap(\.assignment).count == 5)
             #expect(outcomes.compactMap(\.assignment).allSatisfy { $0.agentCode == "alice" })
             let groups = await batcher.groups
+            await batcher.shutdown()
             #expect(groups < count / 2, "\(groups) transactions for \(count) contacts")
         }
     }
@@ -179,6 +180,7 @@ struct IntakeBatchTests {
                     Self.contact("n°\(index)", [.email("meme\(index % 20)@example.fr")])
                 }
                 for connection in connections { await connection.shutdown() }
+                for batcher in batchers { await batcher.shutdown() }
                 #expect(outcomes.count == count)
                 #expect(try await F.count(first, "contacts") == count)
                 #expect(try await F.count(first, "customers") == 20)
@@ -300,6 +302,7 @@ struct IntakeBatchTests {
                         contact: Self.contact("n°\(index)", [.email("p\(index)@example.fr")]), now: Date()))
                 if let assignment = outcome.assignment { offered.append(assignment) }
             }
+            await batcher.shutdown()
             #expect(offered.count == 10, "alice and bruno take five e-mails each")
             // Answer, hold, resume, wrap up and resolve some; transfer one back to the queue; abandon one.
             let steps: [(Int, [(ContactEventKind, String?, String?)])] = [
@@ -333,6 +336,59 @@ struct IntakeBatchTests {
             #expect(
                 try await store.agents().map(\.load.values).flatMap { $0 }.reduce(0, +) == 10,
                 "freed slots were offered again")
+        }
+    }
+
+    @Test(
+        "Whether an agent has room, read in SQL for every group, answers as the ACD's own rule does",
+        arguments: TestDatabase.available)
+    func roomInSQLIsTheACDsRule(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            _ = try await F.setUp(app)
+            let store = try await Self.brandA(app)
+            let org = store.scope.organisationID
+            let sql = try #require(app.db as? any SQLDatabase)
+            var random = SeededGenerator(seed: 20_261_207)
+            for trial in 0..<40 {
+                try await sql.raw("DELETE FROM acd_agent_loads WHERE organisation_id = \(bind: org)").run()
+                try await sql.raw("UPDATE acd_agents SET state = 'away' WHERE organisation_id = \(bind: org)").run()
+                var expected: Set<Medium> = []
+                for index in 0..<Int.random(in: 1...2, using: &random) {
+                    var capacity: [Medium: Int] = [:]
+                    for medium in Medium.allCases where Bool.random(using: &random) {
+                        capacity[medium] = Int.random(in: 0...3, using: &random)
+                    }
+                    let saved = try await store.saveAgent(
+                        code: "t\(trial)-\(index)", name: "Essai", userID: nil, skills: [:], queues: ["general"],
+                        capacity: capacity)
+                    let available = Int.random(in: 0..<4, using: &random) > 0
+                    if available { _ = try await store.setAgentState(saved.id, .available) }
+                    // Mostly one medium held, sometimes two (a transfer can leave that), sometimes none.
+                    var load: [Medium: Int] = [:]
+                    for medium in Medium.allCases.shuffled(using: &random).prefix(Int.random(in: 0...2, using: &random))
+                    {
+                        load[medium] = Int.random(in: 0...4, using: &random)
+                    }
+                    for (medium, held) in load {
+                        try await sql.raw(
+                            """
+                            INSERT INTO acd_agent_loads (agent_id, organisation_id, medium, held)
+                            VALUES (\(bind: saved.id), \(bind: org), \(bind: medium.rawValue), \(bind: held))
+                            """
+                        ).run()
+                    }
+                    var agent = DistributionAgent(
+                        id: saved.code, skills: [:], queues: ["general"], capacity: capacity,
+                        state: available ? .available : .away, idleSince: Date())
+                    agent.load = load
+                    expected.formUnion(Medium.allCases.filter(agent.hasRoom(for:)))
+                }
+                let rows = try await sql.raw(
+                    ContactCentreStore.roomQuery([org], postgres: ContactCentreStore.isPostgres(sql))
+                ).all()
+                #expect(try ContactCentreStore.room(rows)[org] ?? [] == expected, "trial \(trial)")
+                #expect(try await store.anyAgentHasRoom() == !expected.isEmpty, "trial \(trial)")
+            }
         }
     }
 }

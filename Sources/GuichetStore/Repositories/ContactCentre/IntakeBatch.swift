@@ -112,12 +112,12 @@ struct IntakeWriter {
                 if ContactCentreStore.isPostgres(db) {
                     try await ContactCentreStore.lockDispatch(db, organisation: organisation, shared: true)
                     if try await ContactCentreStore.hasRoom(
-                        db, organisation: organisation, for: media[organisation] ?? [], now: now)
+                        db, organisation: organisation, for: media[organisation] ?? [])
                     {
                         rounds.append(organisation)
                     }
                 } else if try await ContactCentreStore.hasRoom(
-                    db, organisation: organisation, for: media[organisation] ?? [], now: now)
+                    db, organisation: organisation, for: media[organisation] ?? [])
                 {
                     // Without room for the group's contacts, a round could offer nothing: whoever makes room runs one.
                     for assignment in try await ContactCentreStore.dispatch(db, organisation: organisation, now: now) {
@@ -164,11 +164,11 @@ struct IntakeWriter {
         let now = items.map(\.now).max() ?? Date()
         let media = Self.media(of: items, taken: results)
         let rows = try await ContactCentreStore.runTogether(
-            db, statements, then: ContactCentreStore.roomQuery(Array(media.keys)))
+            db, statements, then: ContactCentreStore.roomQuery(Array(media.keys), postgres: true))
         // Committed: nothing below may throw (the caller would write the group again). Room that cannot be
         // read is taken as room: a round then finds out.
         var rounds: [UUID] = []
-        if let room = try? ContactCentreStore.room(rows, now: now) {
+        if let room = try? ContactCentreStore.room(rows) {
             for (organisation, wanted) in media
             where wanted.contains(where: { room[organisation]?.contains($0) == true }) {
                 rounds.append(organisation)
@@ -333,7 +333,7 @@ struct IntakeWriter {
     private mutating func take(_ item: PendingIntake) async throws -> ContactRecord {
         let new = item.contact
         let org = item.organisation
-        let id = UUID()
+        let id = UUID.random()
         let customer = try await customer(for: item, context: "contact \(id.uuidString)")
         let record = ContactRecord(
             id: id, customerID: customer, medium: new.medium, entryPoint: new.entryPoint,
@@ -367,7 +367,7 @@ struct IntakeWriter {
         let customer: UUID
         switch found.count {
         case 0:
-            customer = UUID()
+            customer = UUID.random()
             buffered.customers.append(
                 NewCustomer(
                     id: customer, organisation: item.organisation, displayName: new.displayName,
@@ -383,7 +383,8 @@ struct IntakeWriter {
             customer =
                 try await ContactCentreStore.identify(
                     db, organisation: item.organisation, identities: new.identities, displayName: new.displayName,
-                    attributes: new.customerAttributes, actor: new.actor, context: context, now: item.now) ?? UUID()
+                    attributes: new.customerAttributes, actor: new.actor, context: context, now: item.now)
+                ?? UUID.random()
             for (key, owner) in owners where found.contains(owner) { owners[key] = customer }
             for absorbed in found where absorbed != customer { mergedInto[absorbed] = customer }
             // `identify` stored the identities that were new as well.
@@ -454,7 +455,7 @@ struct IntakeWriter {
         for chunk in rows.identities.chunked(ContactCentreStore.rowsPerStatement) {
             let values = chunk.map { identity -> SQLQueryString in
                 """
-                (\(bind: UUID()), \(bind: identity.key.organisation), \(bind: identity.customer), \
+                (\(bind: UUID.random()), \(bind: identity.key.organisation), \(bind: identity.customer), \
                 \(bind: identity.key.kind), \(bind: identity.key.value), \(bind: identity.at))
                 """
             }
@@ -510,7 +511,7 @@ struct IntakeWriter {
             statements.append(
                 """
                 INSERT INTO customer_identities (id, organisation_id, customer_id, kind, value, created_at)
-                SELECT * FROM unnest(\(bind: identities.map { _ in UUID() })::uuid[], \
+                SELECT * FROM unnest(\(bind: identities.map { _ in UUID.random() })::uuid[], \
                 \(bind: identities.map(\.key.organisation))::uuid[], \(bind: identities.map(\.customer))::uuid[], \
                 \(bind: identities.map(\.key.kind))::text[], \(bind: identities.map(\.key.value))::text[], \
                 \(bind: identities.map(\.at))::timestamptz[])
@@ -542,7 +543,7 @@ struct IntakeWriter {
             statements.append(
                 """
                 INSERT INTO contact_events (id, organisation_id, contact_id, seq, kind, at, actor, queue, reason)
-                SELECT * FROM unnest(\(bind: events.map { _ in UUID() })::uuid[], \
+                SELECT * FROM unnest(\(bind: events.map { _ in UUID.random() })::uuid[], \
                 \(bind: events.map(\.organisation))::uuid[], \(bind: events.map(\.contact))::uuid[], \
                 \(bind: events.map(\.seq))::int8[], \(bind: events.map(\.kind.rawValue))::text[], \
                 \(bind: events.map(\.at))::timestamptz[], \(bind: events.map(\.actor))::text[], \
@@ -556,7 +557,7 @@ struct IntakeWriter {
                 INSERT INTO contact_messages (id, organisation_id, contact_id, direction, author, subject, body, \
                 message_ref, delivery, at)
                 SELECT id, organisation_id, contact_id, direction, author, subject, body, NULL, delivery, at
-                FROM unnest(\(bind: messages.map { _ in UUID() })::uuid[], \(bind: messages.map(\.organisation))::uuid[], \
+                FROM unnest(\(bind: messages.map { _ in UUID.random() })::uuid[], \(bind: messages.map(\.organisation))::uuid[], \
                 \(bind: messages.map(\.contact))::uuid[], \(bind: messages.map(\.message.direction.rawValue))::text[], \
                 \(bind: messages.map { String($0.message.author.prefix(320)) })::text[], \
                 \(bind: messages.map { $0.message.subject.map { String($0.prefix(500)) } })::text[], \

@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import NIOCore
+import NIOPosix
 import SQLKit
 
 /// Group commit for contacts entering: whatever arrives while a transaction is being written waits for
@@ -11,9 +13,19 @@ import SQLKit
 /// Nothing is answered before its transaction has committed. If a group fails as a whole (a unique index
 /// hit because another instance created the same customer at the same moment, a lost connection), each of
 /// its contacts is taken again on its own, so one contact's problem is reported to that contact only.
+///
+/// The batcher runs on an event loop that serves no HTTP request: on PostgreSQL its writer connection's, so
+/// handing a group to the writer and taking its results back cost no thread hop; on SQLite one of its own.
+/// (As a default actor it ran on the HTTP event loops — Swift's global executor is NIO's — and each step of a
+/// group's cycle queued behind the requests those loops were parsing.)
 public actor IntakeBatcher {
     /// Told, after each commit, which organisations changed (to refresh live pages once per group).
     public typealias Committed = @Sendable (_ organisations: Set<UUID>) async -> Void
+
+    private let loop: any EventLoop
+    /// The loop's group when the batcher has no writer connection to share one with (shut down with it).
+    private let ownLoop: MultiThreadedEventLoopGroup?
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
 
     private let database: any Database
     /// PostgreSQL: the writers' own connections, one per writer, those not in use; none: groups are written
@@ -37,6 +49,14 @@ public actor IntakeBatcher {
         database: any Database, connections: [IntakeConnection] = [], largestGroup: Int = 256, writers: Int = 1,
         priority: TaskPriority = .high, committed: @escaping Committed
     ) {
+        if let first = connections.first {
+            loop = first.eventLoop
+            ownLoop = nil
+        } else {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            loop = group.next()
+            ownLoop = group
+        }
         self.database = database
         self.idleConnections = connections
         self.ownConnections = !connections.isEmpty
@@ -45,6 +65,11 @@ public actor IntakeBatcher {
         self.writers = connections.isEmpty ? max(1, writers) : connections.count
         self.priority = priority
         self.committed = committed
+    }
+
+    /// Stops the batcher's own event loop, if it has one (application shutdown, once intake has stopped).
+    public nonisolated func shutdown() async {
+        try? await ownLoop?.shutdownGracefully()
     }
 
     /// Records the contact, offers it if an agent has room, and returns once that is committed.

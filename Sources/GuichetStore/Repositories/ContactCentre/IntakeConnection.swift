@@ -12,7 +12,8 @@ import SQLKit
 /// connection if it is lost.
 public actor IntakeConnection {
     private let group: MultiThreadedEventLoopGroup
-    private let eventLoop: any EventLoop
+    /// The loop the connection's replies arrive on (the batcher runs there too).
+    nonisolated let eventLoop: any EventLoop
     private let configuration: PostgresConnection.Configuration
     private let logger: Logger
     private var connection: PostgresConnection?
