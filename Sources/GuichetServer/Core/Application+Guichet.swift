@@ -54,11 +54,9 @@ public final class GuichetContext: Sendable {
 
     var maxBodyBytes: Int { configuration.maxBodyBytes }
 
-    /// Closes the intake writer's connection and the event loops of intake, if intake ever ran (application
-    /// shutdown).
+    /// Closes the intake writer's connection and its event loop, if intake ever ran (application shutdown).
     func shutdownIntake() async {
         for connection in intakeConnections.withLockedValue({ $0 }) { await connection.shutdown() }
-        await batcher.withLockedValue({ $0 })?.shutdown()
     }
 }
 

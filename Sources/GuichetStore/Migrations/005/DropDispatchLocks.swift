@@ -1,7 +1,8 @@
 import Fluent
 
 /// 005 — `acd_dispatch_locks` goes: an organisation's ACD rounds are now ordered by a PostgreSQL advisory lock
-/// (`ContactCentreStore.lockDispatch`), which intake can take shared, and which writes nothing; on SQLite every
+/// (`ContactCentreStore.lockDispatch`), which writes nothing (intake took it shared until it came to read the
+/// agents' room after its commit instead); on SQLite every
 /// contact-centre transaction already holds the write lock. Every instance must run this version or later.
 struct DropDispatchLocks: AsyncMigration {
     func prepare(on database: any Database) async throws {

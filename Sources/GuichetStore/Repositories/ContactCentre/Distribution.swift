@@ -63,12 +63,12 @@ extension ContactCentreStore {
         // fixed order and read again, so neither another round nor a concurrent claim can change their load.
         // Full agents are never locked: an agent freed meanwhile runs its own round once this one commits (the
         // organisation's lock orders them). What may be read before the lock is: the queues' settings as well,
-        // so the lock — which intake waits for — is held four round trips (agents, waiting contacts, offers,
+        // so the lock — which other rounds wait for — is held four round trips (agents, waiting contacts, offers,
         // commit), not six.
         var agents = try await agentsWithRoom(db, organisation: org, among: nil, now: now)
         guard !agents.isEmpty else { return [] }
         let queueList = try await queues(db, organisation: org)
-        try await lockDispatch(db, organisation: org, shared: false)
+        try await lockDispatch(db, organisation: org)
         if isPostgres(db) {
             agents = try await agentsWithRoom(db, organisation: org, among: agents.map(\.id), now: now)
             guard !agents.isEmpty else { return [] }
@@ -124,46 +124,19 @@ extension ContactCentreStore {
         return try await offer(db, organisation: org, offers)
     }
 
-    /// Orders an organisation's ACD rounds against each other, across instances, until the transaction ends.
-    ///
-    /// A round that may offer (`shared: false`: after an agent freed room, on a tick, or when intake found
-    /// room) runs alone. Intake groups only add contacts, so they take it `shared`, run beside each other,
-    /// and are ordered only against offering rounds: whichever of the two comes second sees what the first
-    /// committed — the new contacts, or the freed room — and no contact waits while an agent has room for it.
+    /// Orders an organisation's ACD rounds against each other, across instances, until the transaction ends:
+    /// one round at a time offers. Intake takes no lock: it reads the agents' room after its commit
+    /// (`IntakeWriter.Written.roundsNeeded`), and every change that frees room is followed by a round of its own
+    /// once committed — whichever of the two reads second sees what the other committed, so no contact waits
+    /// while an agent has room for it.
     ///
     /// PostgreSQL: a transaction-scoped advisory lock (nothing written, released at commit or rollback).
     /// SQLite: nothing to do, every contact-centre transaction already holds the database's write lock from
     /// its first statement (`BEGIN IMMEDIATE`).
-    static func lockDispatch(_ db: any SQLDatabase, organisation: UUID, shared: Bool) async throws {
+    static func lockDispatch(_ db: any SQLDatabase, organisation: UUID) async throws {
         guard isPostgres(db) else { return }
         let key = dispatchLockKey(organisation)
-        if shared {
-            try await db.raw("SELECT pg_advisory_xact_lock_shared(\(bind: key.space), \(bind: key.object))").run()
-        } else {
-            try await db.raw("SELECT pg_advisory_xact_lock(\(bind: key.space), \(bind: key.object))").run()
-        }
-    }
-
-    /// PostgreSQL: releases the dispatch locks a connection holds at session level — those intake written
-    /// without a transaction keeps between its statements (`IntakeWriter.writeWithoutTransaction`). A connection
-    /// that is lost releases them with it.
-    static func releaseSessionDispatchLocks(_ db: any SQLDatabase) async throws {
-        try await db.raw("SELECT pg_advisory_unlock_all()").run()
-    }
-
-    /// PostgreSQL: whether an offering round is waiting for the organisation's dispatch lock. Asked while
-    /// holding it shared after intake committed: that round runs once the lock is released and, reading after
-    /// the commit, offers the new contacts itself — intake need not run one of its own.
-    static func roundWaiting(_ db: any SQLDatabase, organisation: UUID) async throws -> Bool {
-        let key = dispatchLockKey(organisation)
-        let row = try await db.raw(
-            """
-            SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
-            AND mode = 'ExclusiveLock' AND objsubid = 2 AND classid = \(bind: key.space)::int4::oid
-            AND objid = \(bind: key.object)::int4::oid) AS waiting
-            """
-        ).first()
-        return try row?.decode(column: "waiting", as: Bool.self) ?? false
+        try await db.raw("SELECT pg_advisory_xact_lock(\(bind: key.space), \(bind: key.object))").run()
     }
 
     /// The advisory lock's two keys: Guichet's dispatch space, and the organisation id's first 32 bits (two

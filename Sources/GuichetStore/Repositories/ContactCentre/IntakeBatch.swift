@@ -86,17 +86,36 @@ struct IntakeWriter {
     /// What a group's transaction did, and what it leaves for after the commit.
     struct Written {
         var results: [Result<IntakeOutcome, any Error>]
-        /// PostgreSQL: organisations where an agent had room for one of the group's contacts; their ACD
-        /// round runs in a transaction of its own once the group has committed.
-        var roundsAfterCommit: [UUID] = []
+        /// PostgreSQL: the media of the group's contacts, per organisation. Once the group has committed, the
+        /// agents' room is read (`roundsNeeded`), and where an agent has room for one of them a round runs.
+        var media: [UUID: Set<Medium>] = [:]
         var now: Date
+
+        /// PostgreSQL, once the group has committed: the organisations where an available agent has room for
+        /// one of its contacts, read in a statement of its own. Read after the commit, it needs no lock: a
+        /// change that frees room and commits before this read is seen here; one that commits after it is
+        /// followed by a round that reads after it, hence after this group's commit, and offers its contacts.
+        /// Room that cannot be read is taken as room (a round finds out); this never throws, as the group is
+        /// committed.
+        func roundsNeeded(on db: (any SQLDatabase)?) async -> [UUID] {
+            guard !media.isEmpty else { return [] }
+            let organisations = media.keys.sorted { $0.uuidString < $1.uuidString }
+            guard let db,
+                let rows = try? await db.raw(
+                    ContactCentreStore.roomQuery(organisations, postgres: ContactCentreStore.isPostgres(db))
+                ).all(),
+                let room = try? ContactCentreStore.room(rows)
+            else { return organisations }
+            return organisations.filter { organisation in
+                !(room[organisation] ?? []).isDisjoint(with: media[organisation] ?? [])
+            }
+        }
     }
 
     /// Takes the group: one result per contact, in order. With `dispatch`, the ACD then runs for each
     /// organisation: on SQLite at once, inside the group's transaction (writers take turns anyway); on
-    /// PostgreSQL the group takes the organisation's dispatch lock shared — so groups on other connections
-    /// and instances are written at the same time — and, if an agent has room for one of its contacts,
-    /// asks for a round after the commit (`roundsAfterCommit`).
+    /// PostgreSQL after the commit, where an agent has room for one of the group's contacts (`media`,
+    /// `roundsNeeded`) — groups on other connections and instances are written at the same time.
     static func write(_ items: [PendingIntake], dispatch: Bool, on db: any SQLDatabase) async throws -> Written {
         var writer = IntakeWriter(db: db)
         try await writer.loadKnown(items)
@@ -104,19 +123,14 @@ struct IntakeWriter {
         try await writer.flush()
         let now = items.map(\.now).max() ?? Date()
         var assignments: [UUID: AssignmentRecord] = [:]
-        var rounds: [UUID] = []
+        var afterCommit: [UUID: Set<Medium>] = [:]
         if dispatch {
             let media = Self.media(of: items, taken: results)
-            // In a fixed order: two groups never wait for each other's locks crosswise.
-            for organisation in media.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
-                if ContactCentreStore.isPostgres(db) {
-                    try await ContactCentreStore.lockDispatch(db, organisation: organisation, shared: true)
-                    if try await ContactCentreStore.hasRoom(
-                        db, organisation: organisation, for: media[organisation] ?? [])
-                    {
-                        rounds.append(organisation)
-                    }
-                } else if try await ContactCentreStore.hasRoom(
+            if ContactCentreStore.isPostgres(db) {
+                afterCommit = media
+            } else {
+                for organisation in media.keys.sorted(by: { $0.uuidString < $1.uuidString })
+                where try await ContactCentreStore.hasRoom(
                     db, organisation: organisation, for: media[organisation] ?? [])
                 {
                     // Without room for the group's contacts, a round could offer nothing: whoever makes room runs one.
@@ -133,24 +147,19 @@ struct IntakeWriter {
                 return IntakeOutcome(contact: record, assignment: assignments[record.id])
             }
         }
-        return Written(results: outcomes, roundsAfterCommit: rounds, now: now)
+        return Written(results: outcomes, media: afterCommit, now: now)
     }
 
-    /// PostgreSQL, the common group in two statements and no transaction. The first takes the organisations'
-    /// dispatch locks shared, at session level (after releasing the connection's, with `releasingLocks`), and
-    /// reads the identities and channel ids the group carries; the second inserts every row and reads the
-    /// agents' room, and commits as it ends. The locks stay held after it (the caller releases them), so the
-    /// room it reads is ordered against offering rounds exactly as inside a transaction.
+    /// PostgreSQL, the common group in two statements and no transaction: the first reads the identities and
+    /// channel ids the group carries (none, when it carries neither), the second inserts every row and commits
+    /// as it ends. No lock: the agents' room is read after the commit (`Written.roundsNeeded`).
     ///
     /// Nil, with nothing written, when the group needs several statements (a merge, a stored customer's
     /// name or attributes, a message with attachments): the caller then writes it in a transaction.
-    static func writeWithoutTransaction(
-        _ items: [PendingIntake], on db: any SQLDatabase, releasingLocks: Bool
-    ) async throws -> Written? {
+    static func writeWithoutTransaction(_ items: [PendingIntake], on db: any SQLDatabase) async throws -> Written? {
         var writer = IntakeWriter(db: db)
         writer.writesAllowed = false
-        try await writer.loadKnown(
-            items, lockingShared: Array(Set(items.map(\.organisation))), releasing: releasingLocks)
+        try await writer.loadKnown(items)
         let results: [Result<ContactRecord, any Error>]
         do {
             results = try await writer.takeAll(items)
@@ -160,26 +169,12 @@ struct IntakeWriter {
         guard writer.buffered.changes.isEmpty,
             writer.buffered.messages.allSatisfy({ ContactCentreStore.isPlain($0.message) })
         else { return nil }
-        let statements = writer.takeColumnStatements()
-        let now = items.map(\.now).max() ?? Date()
-        let media = Self.media(of: items, taken: results)
-        let rows = try await ContactCentreStore.runTogether(
-            db, statements, then: ContactCentreStore.roomQuery(Array(media.keys), postgres: true))
-        // Committed: nothing below may throw (the caller would write the group again). Room that cannot be
-        // read is taken as room: a round then finds out.
-        var rounds: [UUID] = []
-        if let room = try? ContactCentreStore.room(rows) {
-            for (organisation, wanted) in media
-            where wanted.contains(where: { room[organisation]?.contains($0) == true }) {
-                rounds.append(organisation)
-            }
-        } else {
-            rounds = Array(media.keys)
-        }
+        try await ContactCentreStore.runTogether(db, writer.takeColumnStatements())
         let outcomes = results.map { result in
             result.map { IntakeOutcome(contact: $0, assignment: nil) }
         }
-        return Written(results: outcomes, roundsAfterCommit: rounds.sorted { $0.uuidString < $1.uuidString }, now: now)
+        return Written(
+            results: outcomes, media: Self.media(of: items, taken: results), now: items.map(\.now).max() ?? Date())
     }
 
     /// Each contact of the group in turn, refused alone when its channel id is taken.
@@ -218,10 +213,10 @@ struct IntakeWriter {
     }
 
     /// Reads the channel ids already taken and the owners of every identity the group carries: on PostgreSQL in
-    /// one statement (`loadKnown(_:lockingShared:releasing:)` without locks), on SQLite a few.
+    /// one statement (`loadKnownInOneStatement`), on SQLite a few.
     private mutating func loadKnown(_ items: [PendingIntake]) async throws {
         if ContactCentreStore.isPostgres(db) {
-            return try await loadKnown(items, lockingShared: [], releasing: false)
+            return try await loadKnownInOneStatement(items)
         }
         for (organisation, group) in Dictionary(grouping: items, by: \.organisation) {
             let refs = group.compactMap(\.contact.externalRef)
@@ -259,31 +254,14 @@ struct IntakeWriter {
         }
     }
 
-    /// PostgreSQL, one statement: what `loadKnown` reads, with the connection's dispatch locks made these
-    /// organisations' (shared, session level: see `writeWithoutTransaction`) — first released if `releasing`,
-    /// so that an offering round waiting for them goes first.
+    /// PostgreSQL, one statement (none when the group carries no identity and no channel id): what `loadKnown`
+    /// reads.
     ///
     /// Each identity and channel id is looked up by its whole unique key (a `LATERAL` probe per value): with
     /// `value IN (…)` the planner, while a new table's statistics still say it is small, scanned every identity
     /// of the organisation and kind for each group — a cost that grew with the table.
-    private mutating func loadKnown(
-        _ items: [PendingIntake], lockingShared organisations: [UUID], releasing: Bool
-    ) async throws {
-        var query: SQLQueryString = "WITH "
-        if releasing { query += "released AS MATERIALIZED (SELECT pg_advisory_unlock_all()), " }
-        query += "locked AS MATERIALIZED (SELECT "
-        for (index, organisation) in organisations.sorted(by: { $0.uuidString < $1.uuidString }).enumerated() {
-            let key = ContactCentreStore.dispatchLockKey(organisation)
-            query +=
-                "\(unsafeRaw: index == 0 ? "" : ", ")pg_advisory_lock_shared(\(bind: key.space), \(bind: key.object))"
-        }
-        if organisations.isEmpty { query += "1" }
-        // Every arm of a UNION ALL is read to its end: the locks are taken whatever the other arms find.
-        query += """
-            \(unsafeRaw: releasing ? " FROM released" : "")) \
-            SELECT 'lock' AS part, NULL::uuid AS organisation_id, NULL::text AS a, NULL::text AS b, NULL::uuid AS owner \
-            FROM locked
-            """
+    private mutating func loadKnownInOneStatement(_ items: [PendingIntake]) async throws {
+        var arms: [SQLQueryString] = []
         for (organisation, group) in Dictionary(grouping: items, by: \.organisation) {
             let refs = Array(
                 Set(
@@ -293,24 +271,27 @@ struct IntakeWriter {
                         }
                     }))
             if !refs.isEmpty {
-                query += """
-                     UNION ALL SELECT 'ref', c.organisation_id, c.medium, c.external_ref, NULL FROM \
+                arms.append(
+                    """
+                    SELECT 'ref' AS part, c.organisation_id, c.medium AS a, c.external_ref AS b, NULL::uuid AS owner FROM \
                     unnest(\(bind: refs.map(\.medium))::text[], \(bind: refs.map(\.ref))::text[]) AS v(medium, ref) \
                     CROSS JOIN LATERAL (SELECT organisation_id, medium, external_ref FROM contacts \
                     WHERE organisation_id = \(bind: organisation) AND medium = v.medium AND external_ref = v.ref LIMIT 1) c
-                    """
+                    """)
             }
             let identities = Set(group.flatMap(\.contact.identities)).map(\.stored)
             if !identities.isEmpty {
-                query += """
-                     UNION ALL SELECT 'identity', i.organisation_id, i.kind, i.value, i.customer_id FROM \
+                arms.append(
+                    """
+                    SELECT 'identity' AS part, i.organisation_id, i.kind AS a, i.value AS b, i.customer_id AS owner FROM \
                     unnest(\(bind: identities.map(\.kind))::text[], \(bind: identities.map(\.value))::text[]) AS v(kind, value) \
                     CROSS JOIN LATERAL (SELECT organisation_id, kind, value, customer_id FROM customer_identities \
                     WHERE organisation_id = \(bind: organisation) AND kind = v.kind AND value = v.value LIMIT 1) i
-                    """
+                    """)
             }
         }
-        for row in try await db.raw(query).all() {
+        guard !arms.isEmpty else { return }
+        for row in try await db.raw(arms.joined(separator: " UNION ALL ")).all() {
             switch try row.decode(column: "part", as: String.self) {
             case "ref":
                 takenRefs.insert(

@@ -1,7 +1,5 @@
 import Fluent
 import Foundation
-import NIOCore
-import NIOPosix
 import SQLKit
 
 /// Group commit for contacts entering: whatever arrives while a transaction is being written waits for
@@ -13,19 +11,9 @@ import SQLKit
 /// Nothing is answered before its transaction has committed. If a group fails as a whole (a unique index
 /// hit because another instance created the same customer at the same moment, a lost connection), each of
 /// its contacts is taken again on its own, so one contact's problem is reported to that contact only.
-///
-/// The batcher runs on an event loop that serves no HTTP request: on PostgreSQL its writer connection's, so
-/// handing a group to the writer and taking its results back cost no thread hop; on SQLite one of its own.
-/// (As a default actor it ran on the HTTP event loops — Swift's global executor is NIO's — and each step of a
-/// group's cycle queued behind the requests those loops were parsing.)
 public actor IntakeBatcher {
     /// Told, after each commit, which organisations changed (to refresh live pages once per group).
     public typealias Committed = @Sendable (_ organisations: Set<UUID>) async -> Void
-
-    private let loop: any EventLoop
-    /// The loop's group when the batcher has no writer connection to share one with (shut down with it).
-    private let ownLoop: MultiThreadedEventLoopGroup?
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
 
     private let database: any Database
     /// PostgreSQL: the writers' own connections, one per writer, those not in use; none: groups are written
@@ -36,6 +24,8 @@ public actor IntakeBatcher {
     private let writers: Int
     private let priority: TaskPriority
     private let committed: Committed
+    /// PostgreSQL, with the writers' own connections: the ACD rounds groups ask for, run on the pool.
+    private let rounds: RoundScheduler
     private var waiting: [(item: PendingIntake, reply: CheckedContinuation<IntakeOutcome, any Error>)] = []
     private var writing = 0
     static let largestGroupBytes = 4 * 1_048_576
@@ -49,14 +39,6 @@ public actor IntakeBatcher {
         database: any Database, connections: [IntakeConnection] = [], largestGroup: Int = 256, writers: Int = 1,
         priority: TaskPriority = .high, committed: @escaping Committed
     ) {
-        if let first = connections.first {
-            loop = first.eventLoop
-            ownLoop = nil
-        } else {
-            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            loop = group.next()
-            ownLoop = group
-        }
         self.database = database
         self.idleConnections = connections
         self.ownConnections = !connections.isEmpty
@@ -65,12 +47,11 @@ public actor IntakeBatcher {
         self.writers = connections.isEmpty ? max(1, writers) : connections.count
         self.priority = priority
         self.committed = committed
+        self.rounds = RoundScheduler(database: database)
     }
 
-    /// Stops the batcher's own event loop, if it has one (application shutdown, once intake has stopped).
-    public nonisolated func shutdown() async {
-        try? await ownLoop?.shutdownGracefully()
-    }
+    /// ACD rounds run for groups since start (each may serve several groups).
+    public var roundsRun: Int { get async { await rounds.rounds } }
 
     /// Records the contact, offers it if an agent has room, and returns once that is committed.
     public func intake(_ item: PendingIntake) async throws -> IntakeOutcome {
@@ -85,11 +66,7 @@ public actor IntakeBatcher {
 
     private func drain() async {
         let connection = ownConnections ? idleConnections.popLast() : nil
-        repeat {
-            await writeGroups(on: connection)
-            // Out of work: the connection's dispatch locks go; a group arriving meanwhile is taken after.
-            await connection?.release()
-        } while !waiting.isEmpty
+        await writeGroups(on: connection)
         if let connection { idleConnections.append(connection) }
         writing -= 1
     }
@@ -107,23 +84,51 @@ public actor IntakeBatcher {
             let group = Array(waiting.prefix(size))
             waiting.removeFirst(group.count)
             let items = group.map(\.item)
-            let results =
+            let written =
                 if let connection { await connection.write(items) } else {
-                    await Self.write(items, on: .pool(database))
+                    IntakeConnection.Written(results: await Self.write(items, on: .pool(database)))
                 }
-            for (entry, result) in zip(group, results) { entry.reply.resume(with: result) }
             groups += 1
             contacts += group.count
-            var changed: Set<UUID> = []
-            for (entry, result) in zip(group, results) {
-                if case .success = result { changed.insert(entry.item.organisation) }
-            }
-            // Told off the writing loop: the next group need not wait for the notification's round trip.
-            if !changed.isEmpty {
+            let replies = group.map(\.reply)
+            let organisations = group.map(\.item.organisation)
+            if written.rounds.isEmpty {
+                Self.answer(replies, organisations, written.results, offers: [:], committed: committed)
+            } else {
+                // The writer goes on with the next group; this one is answered once its rounds have run.
+                var answers: [AsyncStream<[UUID: AssignmentRecord]>] = []
+                for organisation in written.rounds {
+                    answers.append(await rounds.ask(for: organisation, now: written.now))
+                }
                 let committed = committed
-                Task { await committed(changed) }
+                Task(priority: priority) {
+                    var offers: [UUID: AssignmentRecord] = [:]
+                    for answer in answers {
+                        for await made in answer { offers.merge(made) { first, _ in first } }
+                    }
+                    Self.answer(replies, organisations, written.results, offers: offers, committed: committed)
+                }
             }
         }
+    }
+
+    /// Answers a group's callers, with the offers its rounds made, and tells live pages (off the writing loop:
+    /// the next group need not wait for the notification's round trip).
+    private static func answer(
+        _ replies: [CheckedContinuation<IntakeOutcome, any Error>], _ organisations: [UUID],
+        _ results: [Result<IntakeOutcome, any Error>], offers: [UUID: AssignmentRecord], committed: @escaping Committed
+    ) {
+        var changed: Set<UUID> = []
+        for ((reply, organisation), result) in zip(zip(replies, organisations), results) {
+            reply.resume(
+                with: result.map { outcome in
+                    var outcome = outcome
+                    outcome.assignment = offers[outcome.contact.id] ?? outcome.assignment
+                    return outcome
+                })
+            if case .success = result { changed.insert(organisation) }
+        }
+        if !changed.isEmpty { Task { await committed(changed) } }
     }
 
     /// Where a group is written: a connection of the pool per transaction, or the writer's own connection.
@@ -136,6 +141,13 @@ public actor IntakeBatcher {
             switch self {
             case .pool(let database): try await ContactCentreStore.transaction(on: database, work)
             case .connection(let sql): try await ContactCentreStore.transaction(onConnection: sql, work)
+            }
+        }
+
+        var sql: (any SQLDatabase)? {
+            switch self {
+            case .pool(let database): database as? any SQLDatabase
+            case .connection(let sql): sql
             }
         }
     }
@@ -168,14 +180,16 @@ public actor IntakeBatcher {
         try await target.transaction { db in try await IntakeWriter.write(items, dispatch: true, on: db) }
     }
 
-    /// The contacts are committed and queued whatever happens here: a round that fails leaves them
-    /// unassigned in the reply, and the dispatch tick (every second, every instance) offers them.
+    /// PostgreSQL: the rounds a committed group needs, run here one after the other (`RoundScheduler` runs them
+    /// beside the writer instead). The contacts are committed and queued whatever happens here: a round that
+    /// fails leaves them unassigned in the reply, and the dispatch tick (every second, every instance) offers them.
     static func roundsAfterCommit(
         _ written: IntakeWriter.Written, on target: Target
     ) async -> [Result<IntakeOutcome, any Error>] {
-        guard !written.roundsAfterCommit.isEmpty else { return written.results }
+        let rounds = await written.roundsNeeded(on: target.sql)
+        guard !rounds.isEmpty else { return written.results }
         var assignments: [UUID: AssignmentRecord] = [:]
-        for organisation in written.roundsAfterCommit {
+        for organisation in rounds {
             let made = try? await target.transaction { db in
                 try await ContactCentreStore.dispatch(db, organisation: organisation, now: written.now)
             }
