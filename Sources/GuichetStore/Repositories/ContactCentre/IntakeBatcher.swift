@@ -4,9 +4,9 @@ import SQLKit
 
 /// Group commit for contacts entering: whatever arrives while a transaction is being written waits for
 /// the next one, and goes in with the others — customers, contacts, log lines and messages written a few
-/// statements per table, one ACD round per organisation, one commit. Under load a transaction carries
-/// many contacts, so the database's per-commit cost (the WAL flush) and the dispatch lock are paid once
-/// for all of them; alone, a contact is written at once, as before.
+/// statements per table, one commit, then one ACD round per organisation where an agent has room. Under load
+/// a transaction carries many contacts, so the database's per-commit cost (the WAL flush) is paid once for
+/// all of them; alone, a contact is written at once, as before.
 ///
 /// Nothing is answered before its transaction has committed. If a group fails as a whole (a unique index
 /// hit because another instance created the same customer at the same moment, a lost connection), each of
