@@ -401,6 +401,7 @@ struct IntakeBatchTests {
                 try await sql.raw("DELETE FROM acd_agent_loads WHERE organisation_id = \(bind: org)").run()
                 try await sql.raw("UPDATE acd_agents SET state = 'away' WHERE organisation_id = \(bind: org)").run()
                 var expected: Set<Medium> = []
+                var expectedAgents: Set<UUID> = []
                 for index in 0..<Int.random(in: 1...2, using: &random) {
                     var capacity: [Medium: Int] = [:]
                     for medium in Medium.allCases where Bool.random(using: &random) {
@@ -430,12 +431,19 @@ struct IntakeBatchTests {
                         state: available ? .available : .away, idleSince: Date())
                     agent.load = load
                     expected.formUnion(Medium.allCases.filter(agent.hasRoom(for:)))
+                    if Medium.allCases.contains(where: agent.hasRoom(for:)) { expectedAgents.insert(saved.id) }
                 }
                 let rows = try await sql.raw(
                     ContactCentreStore.roomQuery([org], postgres: ContactCentreStore.isPostgres(sql))
                 ).all()
                 #expect(try ContactCentreStore.room(rows)[org] ?? [] == expected, "trial \(trial)")
                 #expect(try await store.anyAgentHasRoom() == !expected.isEmpty, "trial \(trial)")
+                let agentRows = try await sql.raw(
+                    ContactCentreStore.roomQuery([org], postgres: ContactCentreStore.isPostgres(sql), agents: true)
+                ).all()
+                #expect(
+                    Set(try agentRows.map { try $0.decode(column: "id", as: UUID.self) }) == expectedAgents,
+                    "trial \(trial)")
             }
         }
     }

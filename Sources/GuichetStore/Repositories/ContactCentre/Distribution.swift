@@ -60,17 +60,28 @@ extension ContactCentreStore {
     ) async throws -> [AssignmentRecord] {
         // Available agents with room: read first without locks (usually nobody has room and nothing more is
         // needed), then — on PostgreSQL — the organisation's dispatch lock taken, and those with room locked in a
-        // fixed order and read again, so neither another round nor a concurrent claim can change their load.
-        // Full agents are never locked: an agent freed meanwhile runs its own round once this one commits (the
+        // fixed order and read in full, so neither another round nor a concurrent claim can change their load.
+        // (Before the lock only their ids are read, by `roomQuery`'s rule: the full rows once, not twice.) Full
+        // agents are never locked: an agent freed meanwhile runs its own round once this one commits (the
         // organisation's lock orders them). What may be read before the lock is: the queues' settings as well,
         // so the lock — which other rounds wait for — is held four round trips (agents, waiting contacts, offers,
         // commit), not six.
-        var agents = try await agentsWithRoom(db, organisation: org, among: nil, now: now)
-        guard !agents.isEmpty else { return [] }
+        var agents: [AgentRecord] = []
+        var candidates: [UUID]?
+        if isPostgres(db) {
+            let ids = try await db.raw(roomQuery([org], postgres: true, agents: true)).all().map {
+                try $0.decode(column: "id", as: UUID.self)
+            }
+            guard !ids.isEmpty else { return [] }
+            candidates = ids
+        } else {
+            agents = try await agentsWithRoom(db, organisation: org, among: nil, now: now)
+            guard !agents.isEmpty else { return [] }
+        }
         let queueList = try await queues(db, organisation: org)
         try await lockDispatch(db, organisation: org)
-        if isPostgres(db) {
-            agents = try await agentsWithRoom(db, organisation: org, among: agents.map(\.id), now: now)
+        if let candidates {
+            agents = try await agentsWithRoom(db, organisation: org, among: candidates, now: now)
             guard !agents.isEmpty else { return [] }
         }
         let distributionAgents = agents.map { agent -> DistributionAgent in
@@ -160,8 +171,9 @@ extension ContactCentreStore {
     /// The rows `room` reads: per organisation, each medium some available agent has room for — one row each,
     /// none when nobody has room. `DistributionAgent.hasRoom(for:)`'s rule, in SQL: intake asks it for every
     /// group, and reading every available agent with its loads cost a few percent of intake's CPU (the two are
-    /// compared in the tests).
-    static func roomQuery(_ organisations: [UUID], postgres: Bool) -> SQLQueryString {
+    /// compared in the tests). With `agents`, the rows are instead the ids (`id`) of the agents that have room for
+    /// some medium (what a round reads before taking the dispatch lock).
+    static func roomQuery(_ organisations: [UUID], postgres: Bool, agents: Bool = false) -> SQLQueryString {
         let ids: [any Encodable & Sendable] = organisations.isEmpty ? [UUID.random()] : organisations
         let capacities =
             postgres
@@ -169,7 +181,8 @@ extension ContactCentreStore {
             : "CROSS JOIN json_each(a.capacity_json) AS c"
         let limit = postgres ? "c.value::int8" : "CAST(c.value AS INTEGER)"
         return """
-            SELECT DISTINCT a.organisation_id, c.key AS medium FROM acd_agents a \(unsafeRaw: capacities)
+            SELECT DISTINCT \(unsafeRaw: agents ? "a.id" : "a.organisation_id, c.key AS medium") FROM acd_agents a \
+            \(unsafeRaw: capacities)
             LEFT JOIN acd_agent_loads l ON l.agent_id = a.id AND l.medium = c.key
             WHERE a.organisation_id IN (\(binds: ids)) AND a.state = 'available' AND \(unsafeRaw: limit) > 0
             AND COALESCE(l.held, 0) < \(unsafeRaw: limit)
