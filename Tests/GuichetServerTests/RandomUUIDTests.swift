@@ -1,5 +1,5 @@
 import Foundation
-import GuichetCore
+import GuichetStore
 import Testing
 
 @Suite("Random identifiers")

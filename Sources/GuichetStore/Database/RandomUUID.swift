@@ -13,7 +13,8 @@ extension UUID {
     /// On Linux, Foundation's `UUID()` opens, reads and closes `/dev/urandom` for every identifier: 6.3 µs
     /// each measured on the benchmark machine, where intake makes six per contact. Here `/dev/urandom` stays
     /// open and one read serves 256 identifiers. (The buffer is per process: Guichet spawns helpers, it never
-    /// forks.)
+    /// forks.) It lives in the store, which gives rows their ids: the pure domain takes its randomness as a
+    /// parameter and reads no device.
     public static func random() -> UUID {
         var raw = RandomBytes.shared.take16()
         raw.6 = (raw.6 & 0x0F) | 0x40  // version 4
