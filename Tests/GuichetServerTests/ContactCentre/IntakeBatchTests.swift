@@ -191,6 +191,13 @@ struct IntakeBatchTests {
         }
     }
 
+    /// PostgreSQL: advisory locks held or awaited by any connection (dispatch locks left behind would stop rounds).
+    static func advisoryLocksHeld(_ app: Application) async throws -> Int {
+        let sql = try #require(app.db as? any SQLDatabase)
+        let row = try await sql.raw("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'").first()
+        return try #require(row).decode(column: "n", as: Int.self)
+    }
+
     /// The intake writer's own PostgreSQL connection, as `guichet serve` makes it.
     static func writerConnection(_ app: Application) throws -> IntakeConnection {
         IntakeConnection(
@@ -232,9 +239,7 @@ struct IntakeBatchTests {
                 try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
             #expect(try await F.count(app, "contact_messages") == count)
             #expect(outcomes.compactMap(\.assignment).count == 5, "Alice takes five e-mails")
-            let sql = app.db as! any SQLDatabase
-            let held = try await sql.raw("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'").first()
-            #expect(try held?.decode(column: "n", as: Int.self) == 0, "no dispatch lock left held")
+            #expect(try await Self.advisoryLocksHeld(app) == 0, "no dispatch lock left held")
         }
     }
 
@@ -261,8 +266,7 @@ struct IntakeBatchTests {
             let rounds = await batcher.roundsRun
             #expect(rounds >= 1)
             #expect(rounds <= groups, "a round per group at most, shared under load")
-            let held = try await sql.raw("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'").first()
-            #expect(try held?.decode(column: "n", as: Int.self) == 0, "no dispatch lock left held")
+            #expect(try await Self.advisoryLocksHeld(app) == 0, "no dispatch lock left held")
         }
     }
 
@@ -326,8 +330,7 @@ struct IntakeBatchTests {
             await connection.shutdown()
             #expect(offers.map(\.contactID) == [entered.contact.id], "the round after the change offers it")
             #expect(offers.first?.agentCode == "alice")
-            let held = try await sql.raw("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'").first()
-            #expect(try held?.decode(column: "n", as: Int.self) == 0, "no dispatch lock left held")
+            #expect(try await Self.advisoryLocksHeld(app) == 0, "no dispatch lock left held")
         }
     }
 
