@@ -34,7 +34,7 @@ extension ContactCentreStore {
     /// Offers every waiting contact that an available agent can take now; returns what was decided.
     public func dispatch(now: Date = Date(), limit: Int = 1000) async throws -> [AssignmentRecord] {
         let org = organisationID
-        return try await transaction { db in try await Self.dispatch(db, organisation: org, now: now, limit: limit) }
+        return try await Self.round(on: .pool(scope.database), organisation: org, now: now, limit: limit)
     }
 
     /// Whether some available agent has room for one more contact of any medium (read without locks). No
@@ -53,10 +53,31 @@ extension ContactCentreStore {
         ).all().map { try $0.decode(column: "id", as: UUID.self) }
     }
 
+    /// One ACD round of the organisation in a transaction of its own. PostgreSQL: the ids of the agents with room
+    /// are read first, outside the transaction — usually nobody has room, and the round is then that one
+    /// statement, no BEGIN, lock or COMMIT.
+    static func round(
+        on target: IntakeBatcher.Target, organisation: UUID, now: Date, limit: Int = 1000
+    ) async throws -> [AssignmentRecord] {
+        guard let sql = target.sql, isPostgres(sql) else {
+            return try await target.transaction { db in
+                try await dispatch(db, organisation: organisation, now: now, limit: limit)
+            }
+        }
+        let candidates = try await sql.raw(roomQuery([organisation], postgres: true, agents: true)).all().map {
+            try $0.decode(column: "id", as: UUID.self)
+        }
+        guard !candidates.isEmpty else { return [] }
+        return try await target.transaction { db in
+            try await dispatch(db, organisation: organisation, now: now, limit: limit, candidates: candidates)
+        }
+    }
+
     /// The ACD's round inside the caller's transaction: takes the organisation's dispatch lock (one round
-    /// at a time, whichever instance it runs on) and its available agents' rows, then offers.
+    /// at a time, whichever instance it runs on) and its available agents' rows, then offers. On PostgreSQL,
+    /// `candidates` are the agents `roomQuery` found with room before the transaction (read here when nil).
     static func dispatch(
-        _ db: any SQLDatabase, organisation org: UUID, now: Date, limit: Int = 1000
+        _ db: any SQLDatabase, organisation org: UUID, now: Date, limit: Int = 1000, candidates known: [UUID]? = nil
     ) async throws -> [AssignmentRecord] {
         // Available agents with room: read first without locks (usually nobody has room and nothing more is
         // needed), then — on PostgreSQL — the organisation's dispatch lock taken, and those with room locked in a
@@ -69,8 +90,11 @@ extension ContactCentreStore {
         var agents: [AgentRecord] = []
         var candidates: [UUID]?
         if isPostgres(db) {
-            let ids = try await db.raw(roomQuery([org], postgres: true, agents: true)).all().map {
-                try $0.decode(column: "id", as: UUID.self)
+            var ids = known ?? []
+            if known == nil {
+                ids = try await db.raw(roomQuery([org], postgres: true, agents: true)).all().map {
+                    try $0.decode(column: "id", as: UUID.self)
+                }
             }
             guard !ids.isEmpty else { return [] }
             candidates = ids
@@ -137,7 +161,7 @@ extension ContactCentreStore {
 
     /// Orders an organisation's ACD rounds against each other, across instances, until the transaction ends:
     /// one round at a time offers. Intake takes no lock: it reads the agents' room after its commit
-    /// (`IntakeWriter.Written.roundsNeeded`), and every change that frees room is followed by a round of its own
+    /// (`IntakeWriter.Written.rounds`), and every change that frees room is followed by a round of its own
     /// once committed — whichever of the two reads second sees what the other committed, so no contact waits
     /// while an agent has room for it.
     ///

@@ -86,36 +86,19 @@ struct IntakeWriter {
     /// What a group's transaction did, and what it leaves for after the commit.
     struct Written {
         var results: [Result<IntakeOutcome, any Error>]
-        /// PostgreSQL: the media of the group's contacts, per organisation. Once the group has committed, the
-        /// agents' room is read (`roundsNeeded`), and where an agent has room for one of them a round runs.
-        var media: [UUID: Set<Medium>] = [:]
+        /// PostgreSQL: the organisations that took contacts in the group. Once the group has committed, each
+        /// has an ACD round (`ContactCentreStore.round`), which starts by reading the agents' room — read after
+        /// the commit, it needs no lock: a change that frees room and commits before this read is seen by it;
+        /// one that commits after it is followed by a round of its own that reads after it, hence after this
+        /// group's commit, and offers its contacts.
+        var rounds: [UUID] = []
         var now: Date
-
-        /// PostgreSQL, once the group has committed: the organisations where an available agent has room for
-        /// one of its contacts, read in a statement of its own. Read after the commit, it needs no lock: a
-        /// change that frees room and commits before this read is seen here; one that commits after it is
-        /// followed by a round that reads after it, hence after this group's commit, and offers its contacts.
-        /// Room that cannot be read is taken as room (a round finds out); this never throws, as the group is
-        /// committed.
-        func roundsNeeded(on db: (any SQLDatabase)?) async -> [UUID] {
-            guard !media.isEmpty else { return [] }
-            let organisations = media.keys.sorted { $0.uuidString < $1.uuidString }
-            guard let db,
-                let rows = try? await db.raw(
-                    ContactCentreStore.roomQuery(organisations, postgres: ContactCentreStore.isPostgres(db))
-                ).all(),
-                let room = try? ContactCentreStore.room(rows)
-            else { return organisations }
-            return organisations.filter { organisation in
-                !(room[organisation] ?? []).isDisjoint(with: media[organisation] ?? [])
-            }
-        }
     }
 
     /// Takes the group: one result per contact, in order. With `dispatch`, the ACD then runs for each
     /// organisation: on SQLite at once, inside the group's transaction (writers take turns anyway); on
-    /// PostgreSQL after the commit, where an agent has room for one of the group's contacts (`media`,
-    /// `roundsNeeded`) — groups on other connections and instances are written at the same time.
+    /// PostgreSQL after the commit (`Written.rounds`) — groups on other connections and instances are written
+    /// at the same time.
     static func write(_ items: [PendingIntake], dispatch: Bool, on db: any SQLDatabase) async throws -> Written {
         var writer = IntakeWriter(db: db)
         try await writer.loadKnown(items)
@@ -123,13 +106,13 @@ struct IntakeWriter {
         try await writer.flush()
         let now = items.map(\.now).max() ?? Date()
         var assignments: [UUID: AssignmentRecord] = [:]
-        var afterCommit: [UUID: Set<Medium>] = [:]
+        var afterCommit: [UUID] = []
         if dispatch {
             let media = Self.media(of: items, taken: results)
             if ContactCentreStore.isPostgres(db) {
-                afterCommit = media
+                afterCommit = Self.organisations(in: media)
             } else {
-                for organisation in media.keys.sorted(by: { $0.uuidString < $1.uuidString })
+                for organisation in Self.organisations(in: media)
                 where try await ContactCentreStore.hasRoom(
                     db, organisation: organisation, for: media[organisation] ?? [])
                 {
@@ -147,12 +130,12 @@ struct IntakeWriter {
                 return IntakeOutcome(contact: record, assignment: assignments[record.id])
             }
         }
-        return Written(results: outcomes, media: afterCommit, now: now)
+        return Written(results: outcomes, rounds: afterCommit, now: now)
     }
 
     /// PostgreSQL, the common group in two statements and no transaction: the first reads the identities and
     /// channel ids the group carries (none, when it carries neither), the second inserts every row and commits
-    /// as it ends. No lock: the agents' room is read after the commit (`Written.roundsNeeded`).
+    /// as it ends. No lock: the rounds run after the commit (`Written.rounds`).
     ///
     /// Nil, with nothing written, when the group needs several statements (a merge, a stored customer's
     /// name or attributes, a message with attachments): the caller then writes it in a transaction.
@@ -174,7 +157,8 @@ struct IntakeWriter {
             result.map { IntakeOutcome(contact: $0, assignment: nil) }
         }
         return Written(
-            results: outcomes, media: Self.media(of: items, taken: results), now: items.map(\.now).max() ?? Date())
+            results: outcomes, rounds: Self.organisations(in: Self.media(of: items, taken: results)),
+            now: items.map(\.now).max() ?? Date())
     }
 
     /// Each contact of the group in turn, refused alone when its channel id is taken.
@@ -188,6 +172,11 @@ struct IntakeWriter {
             }
         }
         return results
+    }
+
+    /// Organisations in a fixed order (rounds and locks are taken in it).
+    private static func organisations(in media: [UUID: Set<Medium>]) -> [UUID] {
+        media.keys.sorted { $0.uuidString < $1.uuidString }
     }
 
     /// The media of the contacts taken, per organisation: what an agent must have room for to call a round.

@@ -4,7 +4,7 @@ import SQLKit
 
 /// Group commit for contacts entering: whatever arrives while a transaction is being written waits for
 /// the next one, and goes in with the others — customers, contacts, log lines and messages written a few
-/// statements per table, one commit, then one ACD round per organisation where an agent has room. Under load
+/// statements per table, one commit, then one ACD round per organisation (one statement, when nobody has room). Under load
 /// a transaction carries many contacts, so the database's per-commit cost (the WAL flush) is paid once for
 /// all of them; alone, a contact is written at once, as before.
 ///
@@ -153,7 +153,7 @@ public actor IntakeBatcher {
     }
 
     /// One transaction for the group; if it fails as a whole, one per contact. Then the ACD rounds the
-    /// group asked for (an agent had room for one of its contacts).
+    /// group asks for (`Written.rounds`).
     static func write(_ items: [PendingIntake], on target: Target) async -> [Result<IntakeOutcome, any Error>] {
         let written: IntakeWriter.Written
         do {
@@ -186,13 +186,10 @@ public actor IntakeBatcher {
     static func roundsAfterCommit(
         _ written: IntakeWriter.Written, on target: Target
     ) async -> [Result<IntakeOutcome, any Error>] {
-        let rounds = await written.roundsNeeded(on: target.sql)
-        guard !rounds.isEmpty else { return written.results }
+        guard !written.rounds.isEmpty else { return written.results }
         var assignments: [UUID: AssignmentRecord] = [:]
-        for organisation in rounds {
-            let made = try? await target.transaction { db in
-                try await ContactCentreStore.dispatch(db, organisation: organisation, now: written.now)
-            }
+        for organisation in written.rounds {
+            let made = try? await ContactCentreStore.round(on: target, organisation: organisation, now: written.now)
             for assignment in made ?? [] { assignments[assignment.contactID] = assignment }
         }
         return written.results.map { result in

@@ -23,8 +23,8 @@ public actor IntakeConnection {
         self.logger = logger
     }
 
-    /// What writing a group gave: one result per contact, and the organisations where an agent had room for one
-    /// of its contacts — the caller has their ACD rounds run (`RoundScheduler`), then answers.
+    /// What writing a group gave: one result per contact, and the organisations that took contacts — the caller
+    /// has their ACD rounds run (`RoundScheduler`), then answers.
     struct Written {
         var results: [Result<IntakeOutcome, any Error>]
         var rounds: [UUID] = []
@@ -42,8 +42,7 @@ public actor IntakeConnection {
         do {
             if let written = try await IntakeWriter.writeWithoutTransaction(items, on: sql) {
                 // Committed; the caller has the rounds run on other connections.
-                return Written(
-                    results: written.results, rounds: await written.roundsNeeded(on: sql), now: written.now)
+                return Written(results: written.results, rounds: written.rounds, now: written.now)
             }
         } catch let error as PSQLError where error.code == .server {
             // PostgreSQL refused a statement (another instance took the same identity at the same moment…), so

@@ -4,7 +4,7 @@ import Foundation
 /// PostgreSQL: the ACD rounds intake asks for, run beside the intake writer rather than on its path, at most one
 /// at a time per organisation per instance.
 ///
-/// A group that committed contacts an agent has room for asks for a round (`ask(for:now:)`), and is answered
+/// A group that committed contacts asks for a round (`ask(for:now:)`), and is answered
 /// once a round that *started after it asked* has finished: that round reads after the group's commit, so none
 /// of its contacts is left waiting while an agent has room. Groups asking while a round runs share the next one:
 /// under load one round offers what many groups brought, and the writer goes on to the next group instead of
@@ -47,9 +47,7 @@ actor RoundScheduler {
         while let batch = waiting.removeValue(forKey: organisation), !batch.isEmpty {
             let now = batch.map(\.now).max() ?? Date()
             let made =
-                (try? await ContactCentreStore.transaction(on: database) { db in
-                    try await ContactCentreStore.dispatch(db, organisation: organisation, now: now)
-                }) ?? []
+                (try? await ContactCentreStore.round(on: .pool(database), organisation: organisation, now: now)) ?? []
             rounds += 1
             var offers: [UUID: AssignmentRecord] = [:]
             for assignment in made { offers[assignment.contactID] = assignment }
