@@ -1,7 +1,10 @@
 -- wrk script: POST /api/v1/orgs/ORG/contacts with a distinct French e-mail contact per request
 -- (distinct customer address each time, so every request creates a customer, its identity, the contact,
 -- its `created`/`queued` events and its first message, then runs the ACD).
--- usage: wrk ... -s intake.lua URL -- TOKEN ORG RUNTAG [IDS_PREFIX]
+-- usage: wrk ... -s intake.lua URL -- TOKEN ORG RUNTAG [IDS_PREFIX] [refused]
+-- With `refused` (IDS_PREFIX may then be ""), each body also carries an empty `externalRef`, which the API refuses
+-- with a 422 once it has authenticated the request and decoded the whole body: the same request's cost without the
+-- database (run.sh's floor).
 -- Prints one "RESULT k=v ..." line in the same shape as the peer's api_post.lua (latencies in ms),
 -- plus the number of 201s that came back with an assignment. With IDS_PREFIX, each thread writes the
 -- contact id of every 201 to IDS_PREFIX.<thread> (one per line) so the run can be checked in the database.
@@ -13,6 +16,8 @@ end
 
 function init(args)
   token, org, tag, idsPrefix = args[1], args[2] or "bench", args[3] or "run", args[4]
+  if idsPrefix == "" then idsPrefix = nil end
+  refused = args[5] == "refused"
   n, ok, bad, assigned = 0, 0, 0, 0
   codes = {}
   path = "/api/v1/orgs/" .. org .. "/contacts"
@@ -33,9 +38,9 @@ function request()
   local subject = string.format(subjects[(n % #subjects) + 1], tid, n)
   local body = string.format(
     '{"medium":"email","subject":"%s %s","text":"Bonjour,\\nma commande n\\u00b0%d-%d n\\u2019est toujours pas arriv\\u00e9e. '
-    .. 'Pouvez-vous v\\u00e9rifier le suivi ? Merci d\\u2019avance.\\nCordialement,\\nC\\u00e9line","customer":'
+    .. 'Pouvez-vous v\\u00e9rifier le suivi ? Merci d\\u2019avance.\\nCordialement,\\nC\\u00e9line",%s"customer":'
     .. '{"email":"client%d.%d.%s@exemple.fr","name":"Client\\u00e8le %d-%d"}}',
-    tag, subject, tid, n, tid, n, tag, tid, n)
+    tag, subject, tid, n, refused and '"externalRef":"",' or "", tid, n, tag, tid, n)
   return wrk.format("POST", path, hdrs, body)
 end
 

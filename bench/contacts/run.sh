@@ -19,6 +19,8 @@
 #    slot (RESOLVERS=2) or waits in the queue (RESOLVERS=0); each request still runs the ACD. The intake
 #    rate and its latencies are the intake stream's alone. Afterwards verify.py checks in the database that every 201 is a
 #    stored contact with its `created` and `queued` events, that none was offered twice, no agent over capacity.
+#  * Guichet's floor: the same requests at the largest connection count, each refused (422) once its token is
+#    checked and its whole body decoded — what HTTP, authentication and JSON cost without the database;
 #  * the database's insert ceiling: pgbench (custom script, one contact-sized row per transaction, same cluster,
 #    same settings) at 1, 8 and 32 clients; a bare SQLite insert loop (sqlite_ceiling.py) with Guichet's settings
 #    (WAL, synchronous=FULL, foreign_keys), SQLite's defaults (rollback journal) and WAL + synchronous=NORMAL.
@@ -29,6 +31,7 @@
 # env: GUICHET (binary; default: build into .build-bench), ROUNDS (3), DUR (10), CONNS ("10 32 64"),
 #      DBS ("sqlite postgres"), AGENTS (40), RESOLVERS (2; 0 = intake only, agents fill up and contacts queue),
 #      PEER_CONNS (10; "" skips the peer), PEERDIR (/tmp/peer-helpdesk), OUT (results folder), PORT (8741),
+#      FLOOR (1; 0 skips the floor run: the same requests refused at validation, no database),
 #      WHATIF (experiments, not the default set-up; recorded in each result line):
 #        pg-async-commit  ALTER DATABASE guichet_bench SET synchronous_commit = off (commits no longer wait
 #                         for the WAL flush: shows what the fsyncs cost; the pgbench ceiling is then run the same way).
@@ -133,12 +136,25 @@ stop_guichet() {
     kill "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true; GPID=""
 }
 
+intake_load() {  # conns tag [ids_prefix] [refused]: intake.lua for DUR s → "RESULT … cpu_wrk_s=…"
+    local c=$1 t=$(( $1 < 2 ? 1 : 2 ))
+    { /usr/bin/time -f "WRKCPU %U %S" timeout $((DUR + 30)) wrk -t$t -c"$c" -d"${DUR}s" --timeout 10s \
+        --latency -s "$HERE/intake.lua" "http://127.0.0.1:$PORT" -- "$TOKEN" bench "$2" "${3:-}" ${4:-}; } 2>&1 \
+        | grep -E '^(RESULT|WRKCPU)' | awk '/^WRKCPU/ { printf "cpu_wrk_s=%.1f ", $2 + $3; next } { printf "%s ", $0 }'
+}
+cpu_spent() {  # CPU seconds spent between the snapshots cpu0 and cpu1
+    awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { t0[$1] = $3; next }
+        { d[$2] += $3 - ($1 in t0 ? t0[$1] : 0) }
+        END { printf "cpu_guichet_s=%.1f cpu_postgres_s=%.1f", d["guichet"] / hz, d["postgres"] / hz }' \
+        "$WORK/cpu0" "$WORK/cpu1"
+}
+
 guichet_run() {  # round db conns
-    local round=$1 db=$2 c=$3 tag t
+    local round=$1 db=$2 c=$3 tag
     start_guichet "$db"
     # warm-up, not reported (its contacts carry another tag and are resolved like the others)
     timeout 30 wrk -t2 -c4 -d3s -s "$HERE/intake.lua" "http://127.0.0.1:$PORT" -- "$TOKEN" bench "warm$$" >/dev/null
-    tag="g$(date +%s%N | cut -c1-13)c$c"; t=$(( c < 2 ? 1 : 2 ))
+    tag="g$(date +%s%N | cut -c1-13)c$c"
     rm -f "$WORK"/ids.*
     local c0g c0p c1g c1p res="" rpid=""
     if [ "$RESOLVERS" -gt 0 ]; then
@@ -147,20 +163,28 @@ guichet_run() {  # round db conns
         rpid=$!
     fi
     cpu_snapshot "$WORK/cpu0"
-    local line
-    line=$( { /usr/bin/time -f "WRKCPU %U %S" timeout $((DUR + 30)) wrk -t$t -c"$c" -d"${DUR}s" --timeout 10s \
-        --latency -s "$HERE/intake.lua" "http://127.0.0.1:$PORT" -- "$TOKEN" bench "$tag" "$WORK/ids"; } 2>&1 \
-        | grep -E '^(RESULT|WRKCPU)' | awk '/^WRKCPU/ { printf "cpu_wrk_s=%.1f ", $2 + $3; next } { printf "%s ", $0 }')
+    local line; line=$(intake_load "$c" "$tag" "$WORK/ids")
     cpu_snapshot "$WORK/cpu1"
     [ -n "$rpid" ] && { wait "$rpid" || true; res=$(grep '^RESOLVER' "$WORK/resolver.txt" | sed 's/^RESOLVER //; s/\([a-z_0-9]*\)=/res_\1=/g'); }
     sleep 2   # requests in flight when wrk stopped finish
-    local cpu; cpu=$(awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { t0[$1] = $3; next }
-        { d[$2] += $3 - ($1 in t0 ? t0[$1] : 0) }
-        END { printf "cpu_guichet_s=%.1f cpu_postgres_s=%.1f", d["guichet"] / hz, d["postgres"] / hz }' \
-        "$WORK/cpu0" "$WORK/cpu1")
+    local cpu; cpu=$(cpu_spent)
     local check; check=$("$PEERPY" "$HERE/verify.py" "$URL" "$tag" "$WORK/ids" "$CAPACITY")
     stop_guichet
     note "round=$round system=guichet db=$db conns=$c ${line#RESULT } $cpu $res ${check#VERIFY } load=$(cut -d' ' -f1 /proc/loadavg)"
+}
+
+# The floor: the same requests at the largest connection count, each refused with a 422 once its token is checked
+# and its whole body decoded (an empty `externalRef`) — HTTP, authentication and JSON without the database.
+floor_run() {  # round db
+    local round=$1 db=$2 c=${CONNS##* } line
+    start_guichet "$db"
+    timeout 30 wrk -t2 -c4 -d3s -s "$HERE/intake.lua" "http://127.0.0.1:$PORT" -- "$TOKEN" bench "warm$$" "" refused >/dev/null
+    cpu_snapshot "$WORK/cpu0"
+    line=$(intake_load "$c" "floor$$" "" refused)
+    cpu_snapshot "$WORK/cpu1"
+    local cpu; cpu=$(cpu_spent)
+    stop_guichet
+    note "round=$round system=guichet-floor db=$db conns=$c ${line#RESULT } $cpu load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 peer_run() {  # round db
@@ -197,6 +221,7 @@ for round in $(seq 1 "$ROUNDS"); do
     for db in $DBS; do
         [ -n "$PEER_CONNS" ] && peer_run "$round" "$db"
         for c in $CONNS; do guichet_run "$round" "$db" "$c"; done
+        [ "${FLOOR:-1}" = 1 ] && floor_run "$round" "$db"
     done
     ceilings "$round"
 done

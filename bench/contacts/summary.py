@@ -82,6 +82,23 @@ for (db, system, conns, _), rs in sorted(groups.items(), key=lambda kv: (kv[0][0
           f"{span([f(r, 'p99_ms') for r in rs], '{:.1f}')} | {nonok} | {assigned} | {stored} | {checks} | {cpu} | "
           f"{vs_peer} | {vs_ceiling} |")
 
+floors = [(db, conns, rs) for (db, system, conns, _), rs in sorted(groups.items()) if system == "guichet-floor"]
+if floors:
+    print()
+    print("Floor: the same requests refused (422) once the token is checked and the body decoded — no database:")
+    for db, conns, rs in floors:
+        per_request = [1000 * f(r, "cpu_guichet_s") / max(1, f(r, "completed")) for r in rs]
+        print(f"  {db}, c={conns}: {span([f(r, 'rps') for r in rs])} requests/s, "
+              f"p99 {span([f(r, 'p99_ms') for r in rs], '{:.1f}')} ms, "
+              f"{span(per_request, '{:.2f}')} ms of Guichet's CPU per request")
+    for (db, system, conns, _), rs in sorted(groups.items()):
+        if system == "guichet":
+            per_contact = [1000 * (f(r, "cpu_guichet_s") + f(r, "cpu_postgres_s")) / max(1, f(r, "ok201"))
+                           for r in rs]
+            whose = "Guichet + PostgreSQL's cluster" if db == "postgres" else "Guichet, SQLite inside it"
+            print(f"  beside it, intake on {db} at c={conns}: {span(per_contact, '{:.2f}')} ms of CPU per contact "
+                  f"({whose}; two cores, wrk included, allow 1.00 ms at 2,000/s)")
+
 print()
 print("Database insert ceilings (one row per transaction):")
 for (db, system, conns, _), rs in sorted(groups.items()):
