@@ -1,11 +1,11 @@
 import FluentPostgresDriver
 import Foundation
-import GuichetCore
 import SQLKit
 import Testing
 import Vapor
 import VaporTesting
 
+@testable import GuichetCore
 @testable import GuichetServer
 @testable import GuichetStore
 
@@ -240,6 +240,65 @@ struct IntakeBatchTests {
             #expect(try await F.count(app, "contact_messages") == count)
             #expect(outcomes.compactMap(\.assignment).count == 5, "Alice takes five e-mails")
             #expect(try await Self.advisoryLocksHeld(app) == 0, "no dispatch lock left held")
+        }
+    }
+
+    @Test(
+        "PostgreSQL, the writer's own connection (prepared statements): every field stored as given, values and NULLs alike; known identities and channel ids found",
+        .enabled(if: TestDatabase.postgresURL != nil))
+    func preparedStatementsStoreEveryField() async throws {
+        try await withTestApp(.postgres) { app in
+            let (org, connection, _) = try await Self.aliceAvailableOnAWriterConnection(app)
+            let store = try await Self.brandA(app)
+            var full = Self.contact(
+                "Facture d’octobre", [.email("zoé@exemple.fr"), .phone("+33612345678")], ref: "appel-1",
+                name: "Zoé Lefèvre", attributes: ["fidélité": "or"], medium: .voice)
+            full.entryPoint = "0800 123 456"
+            full.motif = MotifDecision(motif: "facturation", ruleID: "r-facture", because: ["mot « facture »"])
+            full.route = RoutingDecision(
+                target: RoutingTarget(
+                    queue: "general", priority: 3, skills: [SkillRequirement("facturation", minimumLevel: 2)]),
+                ruleID: "route-1", because: "motif facturation")
+            full.message = NewMessage(
+                direction: .inbound, author: "Zoé", subject: "Ma facture", body: "Bonjour,\n« une ligne » : é à ç 👋",
+                delivery: "reçu")
+            var bare = Self.contact("sans rien", [])
+            bare.message = NewMessage(direction: .inbound, author: "anonyme", body: "")
+            let items = [full, bare].map { PendingIntake(organisation: org, contact: $0, now: Date()) }
+            let written = await connection.write(items)
+            let outcomes = try written.results.map { try $0.get() }
+            for (item, outcome) in zip(items, outcomes) {
+                let stored = try #require(try await store.contact(outcome.contact.id))
+                let given = item.contact
+                #expect(stored.entryPoint == given.entryPoint && stored.externalRef == given.externalRef)
+                #expect(stored.subject == given.subject && stored.motif == given.motif?.motif)
+                #expect(stored.motifRule == given.motif?.ruleID && stored.routeRule == given.route.ruleID)
+                #expect(stored.routeReason == given.route.because && stored.priority == given.route.target.priority)
+                #expect(stored.skills == given.route.target.skills && stored.state == .queued)
+                #expect(stored.customerID == outcome.contact.customerID)
+                let events = try await store.events(of: stored.id)
+                #expect(events.map(\.kind) == [.created, .queued])
+                #expect(events.first?.reason == given.motif.map { "motif \($0.motif) (rule \($0.ruleID))" })
+                let messages = try await store.messages(of: stored.id)
+                #expect(messages.map(\.body) == [given.message?.body])
+                #expect(messages.first?.subject == given.message?.subject)
+                #expect(messages.first?.delivery == given.message?.delivery)
+            }
+            let zoéID = try #require(outcomes[0].contact.customerID)
+            let zoé = try #require(try await store.customer(zoéID))
+            #expect(zoé.displayName == "Zoé Lefèvre" && zoé.attributes == ["fidélité": "or"])
+            #expect(Set(zoé.identities) == [.email("zoé@exemple.fr"), .phone("+33612345678")])
+            #expect(outcomes[1].contact.customerID == nil, "no identity, no customer")
+
+            // The same person again, by phone only: found; the same call id: refused alone.
+            var again = Self.contact("rappel", [.phone("+33612345678")])
+            again.message = nil
+            let sameCall = Self.contact("doublon", [], ref: "appel-1", medium: .voice)
+            let second = await connection.write(
+                [again, sameCall].map { PendingIntake(organisation: org, contact: $0, now: Date()) })
+            #expect(try second.results[0].get().contact.customerID == zoé.id)
+            #expect(throws: ContactCentreError.self) { try second.results[1].get() }
+            await connection.shutdown()
         }
     }
 

@@ -1,3 +1,4 @@
+import FluentPostgresDriver
 import Foundation
 import GuichetCore
 import SQLKit
@@ -79,6 +80,11 @@ struct IntakeWriter {
     /// with attachments): it is written in a transaction instead.
     private struct NeedsTransaction: Error {}
 
+    /// PostgreSQL: the intake writer's own connection, where the writer's statements are prepared once
+    /// (`IntakeStatement`); nil elsewhere.
+    private var prepared: PostgresConnection?
+    private var logger = Logger(label: "guichet.intake")
+
     init(db: any SQLDatabase) {
         self.db = db
     }
@@ -139,8 +145,12 @@ struct IntakeWriter {
     ///
     /// Nil, with nothing written, when the group needs several statements (a merge, a stored customer's
     /// name or attributes, a message with attachments): the caller then writes it in a transaction.
-    static func writeWithoutTransaction(_ items: [PendingIntake], on db: any SQLDatabase) async throws -> Written? {
-        var writer = IntakeWriter(db: db)
+    static func writeWithoutTransaction(
+        _ items: [PendingIntake], on connection: PostgresConnection, logger: Logger
+    ) async throws -> Written? {
+        var writer = IntakeWriter(db: connection.sql())
+        writer.prepared = connection
+        writer.logger = logger
         writer.writesAllowed = false
         try await writer.loadKnown(items)
         let results: [Result<ContactRecord, any Error>]
@@ -152,7 +162,9 @@ struct IntakeWriter {
         guard writer.buffered.changes.isEmpty,
             writer.buffered.messages.allSatisfy({ ContactCentreStore.isPlain($0.message) })
         else { return nil }
-        try await ContactCentreStore.runTogether(db, writer.takeColumnStatements())
+        if !writer.buffered.contacts.isEmpty {
+            _ = try await writer.takeInsert().rows(on: connection, or: writer.db, logger: logger)
+        }
         let outcomes = results.map { result in
             result.map { IntakeOutcome(contact: $0, assignment: nil) }
         }
@@ -243,44 +255,25 @@ struct IntakeWriter {
         }
     }
 
-    /// PostgreSQL, one statement (none when the group carries no identity and no channel id): what `loadKnown`
-    /// reads.
-    ///
-    /// Each identity and channel id is looked up by its whole unique key (a `LATERAL` probe per value): with
-    /// `value IN (…)` the planner, while a new table's statistics still say it is small, scanned every identity
-    /// of the organisation and kind for each group — a cost that grew with the table.
+    /// PostgreSQL, one statement (`IntakeLookup`; none when the group carries no identity and no channel id): what
+    /// `loadKnown` reads.
     private mutating func loadKnownInOneStatement(_ items: [PendingIntake]) async throws {
-        var arms: [SQLQueryString] = []
-        for (organisation, group) in Dictionary(grouping: items, by: \.organisation) {
-            let refs = Array(
-                Set(
-                    group.compactMap { item in
-                        item.contact.externalRef.map {
-                            RefKey(organisation: organisation, medium: item.contact.medium.rawValue, ref: $0)
-                        }
-                    }))
-            if !refs.isEmpty {
-                arms.append(
-                    """
-                    SELECT 'ref' AS part, c.organisation_id, c.medium AS a, c.external_ref AS b, NULL::uuid AS owner FROM \
-                    unnest(\(bind: refs.map(\.medium))::text[], \(bind: refs.map(\.ref))::text[]) AS v(medium, ref) \
-                    CROSS JOIN LATERAL (SELECT organisation_id, medium, external_ref FROM contacts \
-                    WHERE organisation_id = \(bind: organisation) AND medium = v.medium AND external_ref = v.ref LIMIT 1) c
-                    """)
+        var refs: Set<RefKey> = []
+        var identities: Set<IdentityKey> = []
+        for item in items {
+            if let ref = item.contact.externalRef {
+                refs.insert(RefKey(organisation: item.organisation, medium: item.contact.medium.rawValue, ref: ref))
             }
-            let identities = Set(group.flatMap(\.contact.identities)).map(\.stored)
-            if !identities.isEmpty {
-                arms.append(
-                    """
-                    SELECT 'identity' AS part, i.organisation_id, i.kind AS a, i.value AS b, i.customer_id AS owner FROM \
-                    unnest(\(bind: identities.map(\.kind))::text[], \(bind: identities.map(\.value))::text[]) AS v(kind, value) \
-                    CROSS JOIN LATERAL (SELECT organisation_id, kind, value, customer_id FROM customer_identities \
-                    WHERE organisation_id = \(bind: organisation) AND kind = v.kind AND value = v.value LIMIT 1) i
-                    """)
+            for identity in item.contact.identities.map(\.stored) {
+                identities.insert(
+                    IdentityKey(organisation: item.organisation, kind: identity.kind, value: identity.value))
             }
         }
-        guard !arms.isEmpty else { return }
-        for row in try await db.raw(arms.joined(separator: " UNION ALL ")).all() {
+        guard !refs.isEmpty || !identities.isEmpty else { return }
+        let lookup = IntakeLookup(
+            refs: refs.map { ($0.organisation, $0.medium, $0.ref) },
+            identities: identities.map { ($0.organisation, $0.kind, $0.value) })
+        for row in try await lookup.rows(on: prepared, or: db, logger: logger) {
             switch try row.decode(column: "part", as: String.self) {
             case "ref":
                 takenRefs.insert(
@@ -457,86 +450,50 @@ struct IntakeWriter {
         return (statements, messages.oneByOne)
     }
 
-    /// PostgreSQL: the same rows as `takeStatements`, one INSERT per table however many contacts the group
-    /// has, each column bound as one array (`unnest`): the statement's text, and the server's parsing and
-    /// planning of it, no longer grow with the group. Only plain first messages (no attachment, no mail
+    /// PostgreSQL: the same rows as `takeStatements`, in one statement whose text never changes (`IntakeInsert`:
+    /// one INSERT per table, each column bound as one array). Only plain first messages (no attachment, no mail
     /// reference): the caller checks.
-    private mutating func takeColumnStatements() -> [SQLQueryString] {
+    private mutating func takeInsert() -> IntakeInsert {
         let rows = buffered
         buffered = Buffered()
-        var statements: [SQLQueryString] = []
-        if !rows.customers.isEmpty {
-            let customers = rows.customers
-            statements.append(
-                """
-                INSERT INTO customers (id, organisation_id, display_name, attributes_json, created_at)
-                SELECT * FROM unnest(\(bind: customers.map(\.id))::uuid[], \(bind: customers.map(\.organisation))::uuid[], \
-                \(bind: customers.map(\.displayName))::text[], \
-                \(bind: customers.map { ContactCentreStore.json($0.attributes) })::text[], \
-                \(bind: customers.map(\.at))::timestamptz[])
-                """)
-        }
-        if !rows.identities.isEmpty {
-            let identities = rows.identities
-            statements.append(
-                """
-                INSERT INTO customer_identities (id, organisation_id, customer_id, kind, value, created_at)
-                SELECT * FROM unnest(\(bind: identities.map { _ in UUID.random() })::uuid[], \
-                \(bind: identities.map(\.key.organisation))::uuid[], \(bind: identities.map(\.customer))::uuid[], \
-                \(bind: identities.map(\.key.kind))::text[], \(bind: identities.map(\.key.value))::text[], \
-                \(bind: identities.map(\.at))::timestamptz[])
-                """)
-        }
-        if !rows.contacts.isEmpty {
-            let contacts = rows.contacts.map(\.record)
-            statements.append(
-                """
-                INSERT INTO contacts (\(unsafeRaw: ContactCentreStore.contactColumns), organisation_id, event_count)
-                SELECT id, customer_id, medium, entry_point, external_ref, subject, motif, motif_rule, route_rule, \
-                route_reason, queue, priority, skills_json, 'queued', NULL, created_at, enqueued_at, updated_at, \
-                organisation_id, 2
-                FROM unnest(\(bind: contacts.map(\.id))::uuid[], \(bind: contacts.map(\.customerID))::uuid[], \
-                \(bind: contacts.map(\.medium.rawValue))::text[], \(bind: contacts.map(\.entryPoint))::text[], \
-                \(bind: contacts.map(\.externalRef))::text[], \(bind: contacts.map(\.subject))::text[], \
-                \(bind: contacts.map(\.motif))::text[], \(bind: contacts.map(\.motifRule))::text[], \
-                \(bind: contacts.map(\.routeRule))::text[], \(bind: contacts.map(\.routeReason))::text[], \
-                \(bind: contacts.map(\.queue))::text[], \(bind: contacts.map(\.priority))::int8[], \
-                \(bind: contacts.map { ContactCentreStore.json($0.skills) })::text[], \
-                \(bind: contacts.map(\.createdAt))::timestamptz[], \(bind: contacts.map(\.enqueuedAt))::timestamptz[], \
-                \(bind: contacts.map(\.updatedAt))::timestamptz[], \(bind: rows.contacts.map(\.organisation))::uuid[]) \
-                AS r(id, customer_id, medium, entry_point, external_ref, subject, motif, motif_rule, route_rule, \
-                route_reason, queue, priority, skills_json, created_at, enqueued_at, updated_at, organisation_id)
-                """)
-        }
-        if !rows.events.isEmpty {
-            let events = rows.events
-            statements.append(
-                """
-                INSERT INTO contact_events (id, organisation_id, contact_id, seq, kind, at, actor, queue, reason)
-                SELECT * FROM unnest(\(bind: events.map { _ in UUID.random() })::uuid[], \
-                \(bind: events.map(\.organisation))::uuid[], \(bind: events.map(\.contact))::uuid[], \
-                \(bind: events.map(\.seq))::int8[], \(bind: events.map(\.kind.rawValue))::text[], \
-                \(bind: events.map(\.at))::timestamptz[], \(bind: events.map(\.actor))::text[], \
-                \(bind: events.map(\.queue))::text[], \(bind: events.map { $0.reason.map { String($0.prefix(1000)) } })::text[])
-                """)
-        }
-        if !rows.messages.isEmpty {
-            let messages = rows.messages
-            statements.append(
-                """
-                INSERT INTO contact_messages (id, organisation_id, contact_id, direction, author, subject, body, \
-                message_ref, delivery, at)
-                SELECT id, organisation_id, contact_id, direction, author, subject, body, NULL, delivery, at
-                FROM unnest(\(bind: messages.map { _ in UUID.random() })::uuid[], \(bind: messages.map(\.organisation))::uuid[], \
-                \(bind: messages.map(\.contact))::uuid[], \(bind: messages.map(\.message.direction.rawValue))::text[], \
-                \(bind: messages.map { String($0.message.author.prefix(320)) })::text[], \
-                \(bind: messages.map { $0.message.subject.map { String($0.prefix(500)) } })::text[], \
-                \(bind: messages.map(\.message.body))::text[], \(bind: messages.map(\.message.delivery))::text[], \
-                \(bind: messages.map(\.at))::timestamptz[]) \
-                AS m(id, organisation_id, contact_id, direction, author, subject, body, delivery, at)
-                """)
-        }
-        return statements
+        let customers = rows.customers
+        let identities = rows.identities
+        let contacts = rows.contacts.map(\.record)
+        let events = rows.events
+        let messages = rows.messages
+        var insert = IntakeInsert()
+        insert.columns = [
+            .uuids(customers.map(\.id)), .uuids(customers.map(\.organisation)),
+            .optionalTexts(customers.map(\.displayName)),
+            .texts(customers.map { ContactCentreStore.json($0.attributes) }), .dates(customers.map(\.at)),
+
+            .uuids(identities.map { _ in UUID.random() }), .uuids(identities.map(\.key.organisation)),
+            .uuids(identities.map(\.customer)), .texts(identities.map(\.key.kind)),
+            .texts(identities.map(\.key.value)), .dates(identities.map(\.at)),
+
+            .uuids(contacts.map(\.id)), .optionalUUIDs(contacts.map(\.customerID)),
+            .texts(contacts.map(\.medium.rawValue)), .optionalTexts(contacts.map(\.entryPoint)),
+            .optionalTexts(contacts.map(\.externalRef)), .texts(contacts.map(\.subject)),
+            .optionalTexts(contacts.map(\.motif)), .optionalTexts(contacts.map(\.motifRule)),
+            .optionalTexts(contacts.map(\.routeRule)), .texts(contacts.map(\.routeReason)),
+            .texts(contacts.map(\.queue)), .integers(contacts.map(\.priority)),
+            .texts(contacts.map { ContactCentreStore.json($0.skills) }), .dates(contacts.map(\.createdAt)),
+            .dates(contacts.map(\.enqueuedAt)), .dates(contacts.map(\.updatedAt)),
+            .uuids(rows.contacts.map(\.organisation)),
+
+            .uuids(events.map { _ in UUID.random() }), .uuids(events.map(\.organisation)),
+            .uuids(events.map(\.contact)), .integers(events.map(\.seq)), .texts(events.map(\.kind.rawValue)),
+            .dates(events.map(\.at)), .optionalTexts(events.map(\.actor)), .optionalTexts(events.map(\.queue)),
+            .optionalTexts(events.map { $0.reason.map { String($0.prefix(1000)) } }),
+
+            .uuids(messages.map { _ in UUID.random() }), .uuids(messages.map(\.organisation)),
+            .uuids(messages.map(\.contact)), .texts(messages.map(\.message.direction.rawValue)),
+            .texts(messages.map { String($0.message.author.prefix(320)) }),
+            .optionalTexts(messages.map { $0.message.subject.map { String($0.prefix(500)) } }),
+            .texts(messages.map(\.message.body)), .optionalTexts(messages.map(\.message.delivery)),
+            .dates(messages.map(\.at)),
+        ]
+        return insert
     }
 
     /// Updates stored customers with the names and attributes the group gave them (a name only when

@@ -33,14 +33,14 @@ public actor IntakeConnection {
 
     /// The group written as `IntakeBatcher` does, on this connection (opened, or opened again, as needed).
     func write(_ items: [PendingIntake]) async -> Written {
-        let sql: any SQLDatabase
+        let connection: PostgresConnection
         do {
-            sql = try await connected().sql()
+            connection = try await connected()
         } catch {
             return Written(results: items.map { _ in .failure(error) })
         }
         do {
-            if let written = try await IntakeWriter.writeWithoutTransaction(items, on: sql) {
+            if let written = try await IntakeWriter.writeWithoutTransaction(items, on: connection, logger: logger) {
                 // Committed; the caller has the rounds run on other connections.
                 return Written(results: written.results, rounds: written.rounds, now: written.now)
             }
