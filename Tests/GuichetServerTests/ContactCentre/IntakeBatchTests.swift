@@ -496,16 +496,23 @@ struct IntakeBatchTests {
                     if Medium.allCases.contains(where: agent.hasRoom(for:)) { expectedAgents.insert(saved.id) }
                 }
                 let rows = try await sql.raw(
-                    ContactCentreStore.roomQuery([org], postgres: ContactCentreStore.isPostgres(sql))
+                    ContactCentreStore.roomQuery(org, postgres: ContactCentreStore.isPostgres(sql))
                 ).all()
                 #expect(try ContactCentreStore.room(rows)[org] ?? [] == expected, "trial \(trial)")
                 #expect(try await store.anyAgentHasRoom() == !expected.isEmpty, "trial \(trial)")
                 let agentRows = try await sql.raw(
-                    ContactCentreStore.roomQuery([org], postgres: ContactCentreStore.isPostgres(sql), agents: true)
+                    ContactCentreStore.roomQuery(org, postgres: ContactCentreStore.isPostgres(sql), agents: true)
                 ).all()
                 #expect(
                     Set(try agentRows.map { try $0.decode(column: "id", as: UUID.self) }) == expectedAgents,
                     "trial \(trial)")
+                // PostgreSQL: the same text, prepared on a connection of the pool (what a round reads first).
+                let prepared = try await AgentsWithRoom(organisation: org).rows(onPoolOf: app.db)
+                #expect((prepared != nil) == ContactCentreStore.isPostgres(sql))
+                #expect(
+                    Set(try (prepared ?? agentRows).map { try $0.decode(column: "id", as: UUID.self) })
+                        == expectedAgents,
+                    "trial \(trial), prepared")
             }
         }
     }

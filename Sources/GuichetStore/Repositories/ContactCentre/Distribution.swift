@@ -64,9 +64,11 @@ extension ContactCentreStore {
                 try await dispatch(db, organisation: organisation, now: now, limit: limit)
             }
         }
-        let candidates = try await sql.raw(roomQuery([organisation], postgres: true, agents: true)).all().map {
-            try $0.decode(column: "id", as: UUID.self)
-        }
+        let room = AgentsWithRoom(organisation: organisation)
+        var rows: [any SQLRow]?
+        if case .pool(let database) = target { rows = try await room.rows(onPoolOf: database) }
+        if rows == nil { rows = try await sql.raw(room.query).all() }
+        let candidates = try (rows ?? []).map { try $0.decode(column: "id", as: UUID.self) }
         guard !candidates.isEmpty else { return [] }
         return try await target.transaction { db in
             try await dispatch(db, organisation: organisation, now: now, limit: limit, candidates: candidates)
@@ -92,7 +94,7 @@ extension ContactCentreStore {
         if isPostgres(db) {
             var ids = known ?? []
             if known == nil {
-                ids = try await db.raw(roomQuery([org], postgres: true, agents: true)).all().map {
+                ids = try await db.raw(roomQuery(org, postgres: true, agents: true)).all().map {
                     try $0.decode(column: "id", as: UUID.self)
                 }
             }
@@ -188,7 +190,7 @@ extension ContactCentreStore {
         _ db: any SQLDatabase, organisation: UUID, for media: Set<Medium>
     ) async throws -> Bool {
         guard !media.isEmpty else { return false }
-        let rows = try await db.raw(roomQuery([organisation], postgres: isPostgres(db))).all()
+        let rows = try await db.raw(roomQuery(organisation, postgres: isPostgres(db))).all()
         return try room(rows)[organisation].map { !$0.isDisjoint(with: media) } ?? false
     }
 
@@ -197,20 +199,24 @@ extension ContactCentreStore {
     /// group, and reading every available agent with its loads cost a few percent of intake's CPU (the two are
     /// compared in the tests). With `agents`, the rows are instead the ids (`id`) of the agents that have room for
     /// some medium (what a round reads before taking the dispatch lock).
-    static func roomQuery(_ organisations: [UUID], postgres: Bool, agents: Bool = false) -> SQLQueryString {
-        let ids: [any Encodable & Sendable] = organisations.isEmpty ? [UUID.random()] : organisations
+    static func roomQuery(_ organisation: UUID, postgres: Bool, agents: Bool = false) -> SQLQueryString {
+        "\(NumberedSQL(roomText(postgres: postgres, agents: agents), [.uuid(organisation)]))"
+    }
+
+    /// `roomQuery`'s text, its one parameter the organisation (prepared as `AgentsWithRoom` on PostgreSQL).
+    static func roomText(postgres: Bool, agents: Bool) -> String {
         let capacities =
             postgres
             ? "CROSS JOIN LATERAL jsonb_each_text(a.capacity_json::jsonb) AS c(key, value)"
             : "CROSS JOIN json_each(a.capacity_json) AS c"
         let limit = postgres ? "c.value::int8" : "CAST(c.value AS INTEGER)"
         return """
-            SELECT DISTINCT \(unsafeRaw: agents ? "a.id" : "a.organisation_id, c.key AS medium") FROM acd_agents a \
-            \(unsafeRaw: capacities)
-            LEFT JOIN acd_agent_loads l ON l.agent_id = a.id AND l.medium = c.key
-            WHERE a.organisation_id IN (\(binds: ids)) AND a.state = 'available' AND \(unsafeRaw: limit) > 0
-            AND COALESCE(l.held, 0) < \(unsafeRaw: limit)
-            AND (COALESCE(l.held, 0) > 0
+            SELECT DISTINCT \(agents ? "a.id" : "a.organisation_id, c.key AS medium") FROM acd_agents a \
+            \(capacities) \
+            LEFT JOIN acd_agent_loads l ON l.agent_id = a.id AND l.medium = c.key \
+            WHERE a.organisation_id = \(postgres ? "$1::uuid" : "?") AND a.state = 'available' AND \(limit) > 0 \
+            AND COALESCE(l.held, 0) < \(limit) \
+            AND (COALESCE(l.held, 0) > 0 \
             OR NOT EXISTS (SELECT 1 FROM acd_agent_loads o WHERE o.agent_id = a.id AND o.held > 0))
             """
     }

@@ -81,7 +81,7 @@ struct IntakeWriter {
     private struct NeedsTransaction: Error {}
 
     /// PostgreSQL: the intake writer's own connection, where the writer's statements are prepared once
-    /// (`IntakeStatement`); nil elsewhere.
+    /// (`FixedStatement`); nil elsewhere.
     private var prepared: PostgresConnection?
     private var logger = Logger(label: "guichet.intake")
 
@@ -462,7 +462,7 @@ struct IntakeWriter {
         let events = rows.events
         let messages = rows.messages
         var insert = IntakeInsert()
-        insert.columns = [
+        insert.values = [
             .uuids(customers.map(\.id)), .uuids(customers.map(\.organisation)),
             .optionalTexts(customers.map(\.displayName)),
             .texts(customers.map { ContactCentreStore.json($0.attributes) }), .dates(customers.map(\.at)),

@@ -1,19 +1,21 @@
+import FluentKit
 import FluentPostgresDriver
 import Foundation
 import SQLKit
 
-/// PostgreSQL: the intake writer's two statements, with texts that never change (every value an array bound as
-/// one parameter), so that the writer's own connection prepares each once and then only executes it: PostgreSQL
-/// no longer parses and plans them for every group (perf: about a fifth of its time), and the values are encoded
-/// by PostgresNIO directly. On any other connection (a transaction on the pool, the writer's transaction path)
-/// the same text runs through SQLKit as an ordinary statement.
-protocol IntakeStatement: PostgresPreparedStatement where Row == any SQLRow {
+/// PostgreSQL: a statement whose text never changes (each value bound as a parameter, a list as one array), run
+/// where it is run most — the intake writer's lookup and insert, an ACD round's first read — as a prepared
+/// statement: each connection parses and plans it once and then only executes it (perf: parsing and planning
+/// were about a fifth of PostgreSQL's time under intake), and PostgresNIO encodes the values itself. Elsewhere (a
+/// transaction, SQLite) the same text runs through SQLKit as an ordinary statement.
+protocol FixedStatement: PostgresPreparedStatement where Row == any SQLRow {
     /// The values, in the order of the text's parameters ($1, $2, …).
-    var columns: [IntakeColumn] { get }
+    var values: [FixedValue] { get }
 }
 
-/// One parameter of an intake statement: a column of values.
-enum IntakeColumn: Sendable {
+/// One parameter of a fixed statement: a value, or a column of values.
+enum FixedValue: Sendable {
+    case uuid(UUID)
     case uuids([UUID])
     case optionalUUIDs([UUID?])
     case texts([String])
@@ -23,6 +25,7 @@ enum IntakeColumn: Sendable {
 
     fileprivate var encodable: any Encodable & Sendable {
         switch self {
+        case .uuid(let value): value
         case .uuids(let values): values
         case .optionalUUIDs(let values): values
         case .texts(let values): values
@@ -34,6 +37,7 @@ enum IntakeColumn: Sendable {
 
     fileprivate func append(to bindings: inout PostgresBindings) {
         switch self {
+        case .uuid(let value): bindings.append(value)
         case .uuids(let values): bindings.append(values)
         case .optionalUUIDs(let values): bindings.append(NullableArray(values: values))
         case .texts(let values): bindings.append(values)
@@ -44,33 +48,48 @@ enum IntakeColumn: Sendable {
     }
 }
 
-extension IntakeStatement {
+extension FixedStatement {
     func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: columns.count)
-        for column in columns { column.append(to: &bindings) }
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { value.append(to: &bindings) }
         return bindings
     }
 
     func decodeRow(_ row: PostgresRow) -> any SQLRow { row.sql() }
 
-    /// The statement's rows: prepared, on the writer's own `connection`; otherwise through `db`.
+    /// The statement through SQLKit, unprepared.
+    var query: SQLQueryString { "\(NumberedSQL(Self.sql, values))" }
+
+    /// The statement's rows: prepared, on `connection`; otherwise through `db`.
     func rows(on connection: PostgresConnection?, or db: any SQLDatabase, logger: Logger) async throws -> [any SQLRow] {
-        guard let connection else { return try await db.raw("\(NumberedStatement(self))").all() }
+        guard let connection else { return try await db.raw(query).all() }
         var rows: [any SQLRow] = []
         for try await row in try await connection.execute(self, logger: logger) { rows.append(row) }
         return rows
     }
+
+    /// The statement's rows on a connection of `database`'s pool, prepared there; nil when `database` is not
+    /// PostgreSQL.
+    func rows(onPoolOf database: any Database) async throws -> [any SQLRow]? {
+        guard let postgres = database as? any PostgresDatabase else { return nil }
+        return try await postgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                try await rows(on: connection, or: connection.sql(), logger: database.logger)
+            }
+        }.get()
+    }
 }
 
-/// An intake statement run through SQLKit: its own text, which numbers its parameters, and its values as the
-/// binds (`SQLSerializer` writes nothing for them). Only ever a whole statement: its numbering starts at $1.
-private struct NumberedStatement: SQLExpression {
+/// SQL run through SQLKit whose text numbers its own parameters ($1, $2, … on PostgreSQL; `?` on SQLite), with
+/// its values as the binds (`SQLSerializer` writes nothing for them). Only ever a whole statement: the numbering
+/// starts at the first parameter.
+struct NumberedSQL: SQLExpression {
     let sql: String
     let binds: [any Encodable & Sendable]
 
-    init<Statement: IntakeStatement>(_ statement: Statement) {
-        sql = Statement.sql
-        binds = statement.columns.map(\.encodable)
+    init(_ sql: String, _ values: [FixedValue]) {
+        self.sql = sql
+        binds = values.map(\.encodable)
     }
 
     func serialize(to serializer: inout SQLSerializer) {
@@ -117,7 +136,7 @@ private struct NullableArray<Element: PostgresArrayEncodable & PostgresNonThrowi
 /// Each value is looked up by its whole unique key (a `LATERAL` probe on the unique index): with `value IN (…)`
 /// the planner, while a new table's statistics still say it is small, scanned every identity of the
 /// organisation and kind for each group — a cost that grew with the table.
-struct IntakeLookup: IntakeStatement {
+struct IntakeLookup: FixedStatement {
     typealias Row = any SQLRow
 
     static let sql = """
@@ -132,13 +151,13 @@ struct IntakeLookup: IntakeStatement {
         WHERE organisation_id = v.organisation_id AND kind = v.kind AND value = v.value LIMIT 1) i
         """
 
-    let columns: [IntakeColumn]
+    let values: [FixedValue]
 
     init(
         refs: [(organisation: UUID, medium: String, ref: String)],
         identities: [(organisation: UUID, kind: String, value: String)]
     ) {
-        columns = [
+        values = [
             .uuids(refs.map(\.organisation)), .texts(refs.map(\.medium)), .texts(refs.map(\.ref)),
             .uuids(identities.map(\.organisation)), .texts(identities.map(\.kind)), .texts(identities.map(\.value)),
         ]
@@ -148,7 +167,7 @@ struct IntakeLookup: IntakeStatement {
 /// A group's rows, every table in one statement that commits as it ends (data-modifying `WITH`; a table with no
 /// new row gets empty arrays): customers, their identities, contacts (queued, two events each), their `created`
 /// and `queued` events, their first messages (plain ones: no attachment, no mail reference).
-struct IntakeInsert: IntakeStatement {
+struct IntakeInsert: FixedStatement {
     typealias Row = any SQLRow
 
     static let sql = """
@@ -176,5 +195,19 @@ struct IntakeInsert: IntakeStatement {
         AS m(id, organisation_id, contact_id, direction, author, subject, body, delivery, at)
         """
 
-    var columns: [IntakeColumn] = []
+    var values: [FixedValue] = []
+}
+
+/// An ACD round's first read, outside any transaction: the ids (`id`) of the organisation's available agents with
+/// room for some medium (`ContactCentreStore.roomText`).
+struct AgentsWithRoom: FixedStatement {
+    typealias Row = any SQLRow
+
+    static let sql = ContactCentreStore.roomText(postgres: true, agents: true)
+
+    let values: [FixedValue]
+
+    init(organisation: UUID) {
+        values = [.uuid(organisation)]
+    }
 }
