@@ -83,7 +83,9 @@ struct IntakeWriter {
     /// PostgreSQL: the intake writer's own connection, where the writer's statements are prepared once
     /// (`FixedStatement`); nil elsewhere.
     private var prepared: PostgresConnection?
-    private var logger = Logger(label: "guichet.intake")
+    private var logger = Self.logger
+    /// Made once: a writer is made for every group.
+    private static let logger = Logger(label: "guichet.intake")
 
     init(db: any SQLDatabase) {
         self.db = db
