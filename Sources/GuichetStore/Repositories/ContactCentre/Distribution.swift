@@ -65,10 +65,13 @@ extension ContactCentreStore {
             }
         }
         let room = AgentsWithRoom(organisation: organisation)
-        var rows: [any SQLRow]?
-        if case .pool(let database) = target { rows = try await room.rows(onPoolOf: database) }
-        if rows == nil { rows = try await sql.raw(room.query).all() }
-        let candidates = try (rows ?? []).map { try $0.decode(column: "id", as: UUID.self) }
+        let rows: [any SQLRow]
+        if case .pool(let database) = target, let prepared = try await room.rows(onPoolOf: database) {
+            rows = prepared
+        } else {
+            rows = try await sql.raw(room.query).all()
+        }
+        let candidates = try rows.map { try $0.decode(column: "id", as: UUID.self) }
         guard !candidates.isEmpty else { return [] }
         return try await target.transaction { db in
             try await dispatch(db, organisation: organisation, now: now, limit: limit, candidates: candidates)
@@ -94,7 +97,7 @@ extension ContactCentreStore {
         if isPostgres(db) {
             var ids = known ?? []
             if known == nil {
-                ids = try await db.raw(roomQuery(org, postgres: true, agents: true)).all().map {
+                ids = try await db.raw(AgentsWithRoom(organisation: org).query).all().map {
                     try $0.decode(column: "id", as: UUID.self)
                 }
             }

@@ -60,9 +60,8 @@ extension FixedStatement {
     /// The statement through SQLKit, unprepared.
     var query: SQLQueryString { "\(NumberedSQL(Self.sql, values))" }
 
-    /// The statement's rows: prepared, on `connection`; otherwise through `db`.
-    func rows(on connection: PostgresConnection?, or db: any SQLDatabase, logger: Logger) async throws -> [any SQLRow] {
-        guard let connection else { return try await db.raw(query).all() }
+    /// The statement's rows, prepared on `connection` (once per connection).
+    func rows(on connection: PostgresConnection, logger: Logger) async throws -> [any SQLRow] {
         var rows: [any SQLRow] = []
         for try await row in try await connection.execute(self, logger: logger) { rows.append(row) }
         return rows
@@ -74,7 +73,7 @@ extension FixedStatement {
         guard let postgres = database as? any PostgresDatabase else { return nil }
         return try await postgres.withConnection { connection in
             connection.eventLoop.makeFutureWithTask {
-                try await rows(on: connection, or: connection.sql(), logger: database.logger)
+                try await rows(on: connection, logger: database.logger)
             }
         }.get()
     }

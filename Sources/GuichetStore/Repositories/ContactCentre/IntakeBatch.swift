@@ -165,7 +165,7 @@ struct IntakeWriter {
             writer.buffered.messages.allSatisfy({ ContactCentreStore.isPlain($0.message) })
         else { return nil }
         if !writer.buffered.contacts.isEmpty {
-            _ = try await writer.takeInsert().rows(on: connection, or: writer.db, logger: logger)
+            _ = try await writer.takeInsert().rows(on: connection, logger: logger)
         }
         let outcomes = results.map { result in
             result.map { IntakeOutcome(contact: $0, assignment: nil) }
@@ -275,7 +275,11 @@ struct IntakeWriter {
         let lookup = IntakeLookup(
             refs: refs.map { ($0.organisation, $0.medium, $0.ref) },
             identities: identities.map { ($0.organisation, $0.kind, $0.value) })
-        for row in try await lookup.rows(on: prepared, or: db, logger: logger) {
+        let rows =
+            if let prepared { try await lookup.rows(on: prepared, logger: logger) } else {
+                try await db.raw(lookup.query).all()
+            }
+        for row in rows {
             switch try row.decode(column: "part", as: String.self) {
             case "ref":
                 takenRefs.insert(
