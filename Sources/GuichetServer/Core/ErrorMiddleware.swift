@@ -5,15 +5,13 @@ import Vapor
 /// Turns every error into a response a caller can act on: problem details (JSON) for the API and
 /// JSON clients, an HTML page for browsers. 4xx says what was wrong and where; 5xx is logged with
 /// the request id and never shows internals.
-struct GuichetErrorMiddleware: AsyncMiddleware {
+///
+/// A `Middleware`, not an `AsyncMiddleware`: it has nothing to wait for (see `MetricsMiddleware`).
+struct GuichetErrorMiddleware: Middleware {
     let renderPage: @Sendable (Request, HTTPResponseStatus, String) -> Response
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            return response(for: error, request: request)
-        }
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).recover { error in response(for: error, request: request) }
     }
 
     func response(for error: any Error, request: Request) -> Response {

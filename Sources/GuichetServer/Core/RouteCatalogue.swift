@@ -49,17 +49,30 @@ extension RoutesBuilder {
 }
 
 /// Enforces a route's declared access before its handler runs, and fixes the tenant scope.
-struct AccessGuard: AsyncMiddleware {
+///
+/// A `Middleware`, not an `AsyncMiddleware`: it has nothing to wait for (see `MetricsMiddleware`).
+struct AccessGuard: Middleware {
     let access: Access
     let audience: Audience
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        do {
+            if let refusal = try refusal(for: request) { return request.eventLoop.makeSucceededFuture(refusal) }
+            return next.respond(to: request)
+        } catch {
+            return request.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    /// Nil when the request may go on (the tenant scope fixed); the sign-in redirect for a signed-out visitor of
+    /// a page; throws when refused.
+    private func refusal(for request: Request) throws -> Response? {
         switch access {
         case .everyone:
-            return try await next.respond(to: request)
+            return nil
         case .signedIn:
             guard request.principal != nil else { return try unauthenticated(request) }
-            return try await next.respond(to: request)
+            return nil
         case .roles(let required):
             guard let principal = request.principal else { return try unauthenticated(request) }
             let slug = request.parameters.get("org") ?? ""
@@ -79,7 +92,7 @@ struct AccessGuard: AsyncMiddleware {
                     kind: grant.organisationKind),
                 roles: held,
                 scope: .init(organisationID: grant.organisationID, database: request.db))
-            return try await next.respond(to: request)
+            return nil
         }
     }
 
