@@ -18,7 +18,7 @@ public final class GuichetContext: Sendable {
     /// API callers recently authenticated, so a busy client costs no database read per request.
     let principals: PrincipalCache
     private let batcher = NIOLockedValueBox<IntakeBatcher?>(nil)
-    private let intakeConnections = NIOLockedValueBox<[IntakeConnection]>([])
+    private let intakeConnections = NIOLockedValueBox<([IntakeConnection], SQLiteIntakeConnection?)>(([], nil))
 
     init(configuration: GuichetConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -43,11 +43,15 @@ public final class GuichetContext: Sendable {
                 // One writer: measured best (docs/PERFORMANCE.md); a second one splits the groups and adds work.
                 connections = [IntakeConnection(configuration: postgres, logger: application.logger)]
             }
-            let made = IntakeBatcher(database: database, connections: connections) { organisations in
+            // SQLite: the writer's own connection too, on a loop of its own (docs/ARCHITECTURE.md).
+            let sqlite = application.sqliteFile.map {
+                SQLiteIntakeConnection(file: $0, threadPool: application.threadPool, logger: application.logger)
+            }
+            let made = IntakeBatcher(database: database, connections: connections, sqlite: sqlite) { organisations in
                 for organisation in organisations { await feed.publish(organisation, on: database) }
             }
             batcher = made
-            intakeConnections.withLockedValue { $0 = connections }
+            intakeConnections.withLockedValue { $0 = (connections, sqlite) }
             return made
         }
     }
@@ -56,7 +60,9 @@ public final class GuichetContext: Sendable {
 
     /// Closes the intake writer's connection and its event loop, if intake ever ran (application shutdown).
     func shutdownIntake() async {
-        for connection in intakeConnections.withLockedValue({ $0 }) { await connection.shutdown() }
+        let (connections, sqlite) = intakeConnections.withLockedValue { $0 }
+        for connection in connections { await connection.shutdown() }
+        await sqlite?.shutdown()
     }
 }
 

@@ -63,6 +63,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .sqliteFile(let path):
             app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1), as: .sqlite)
+            app.sqliteFile = path
         case .sqliteMemory:
             // sqlite-kit's `.memory` is a file in the temporary directory that nothing ever deletes (its
             // SQLite is built without shared cache, so connections cannot share a real in-memory database):
@@ -71,6 +72,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
             let file = ThrowawayDatabaseFile()
             app.databases.use(.sqlite(.file(file.path), maxConnectionsPerEventLoop: 1), as: .sqlite)
             app.lifecycle.use(file)
+            app.sqliteFile = file.path
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             app.databases.use(
@@ -121,5 +123,18 @@ public enum DatabaseLocationError: Error, CustomStringConvertible, Equatable {
             let colon = value.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
         else { return value }
         return String(value[..<colon.upperBound]) + "****" + String(value[at.lowerBound...])
+    }
+}
+
+extension Application {
+    private struct SQLiteFileKey: StorageKey {
+        typealias Value = String
+    }
+
+    /// The SQLite file behind the application's database (the throwaway one for `sqlite::memory:`); nil on
+    /// PostgreSQL. Set by `DatabaseLocation.register`.
+    public internal(set) var sqliteFile: String? {
+        get { storage[SQLiteFileKey.self] }
+        set { storage[SQLiteFileKey.self] = newValue }
     }
 }

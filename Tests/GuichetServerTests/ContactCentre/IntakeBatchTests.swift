@@ -205,6 +205,34 @@ struct IntakeBatchTests {
         )
     }
 
+    @Test("SQLite, the writer's own connection: three hundred at once, merges included, offers within capacity")
+    func manyAtOnceOnSQLitesWriterConnection() async throws {
+        try await withTestApp(.sqlite) { app in
+            let setup = try await F.setUp(app)
+            _ = try await setup.admin.send(.POST, "\(setup.base)/agents/alice/state", json: #"{"state": "available"}"#)
+            let org = try await Self.brandA(app).scope.organisationID
+            let file = try #require(app.sqliteFile)
+            let connection = SQLiteIntakeConnection(file: file, threadPool: app.threadPool, logger: app.logger)
+            let batcher = IntakeBatcher(database: app.db, sqlite: connection) { _ in }
+            let count = 300
+            let outcomes = try await Self.atOnce(count, through: [batcher], organisation: org) { index in
+                index % 10 == 9 && index > 20
+                    ? Self.contact(
+                        "fusion \(index)", [.email("c\(index - 10)@example.fr"), .email("c\(index - 20)@example.fr")])
+                    : Self.contact("n°\(index)", [.email("c\(index % 250)@example.fr")])
+            }
+            await connection.shutdown()
+            #expect(Set(outcomes.map(\.contact.id)).count == count)
+            #expect(try await F.count(app, "contacts") == count)
+            #expect(
+                try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
+            #expect(try await F.count(app, "contact_messages") == count)
+            #expect(outcomes.compactMap(\.assignment).count == 5, "Alice takes five e-mails")
+            let groups = await batcher.groups
+            #expect(groups < count / 2, "\(groups) transactions for \(count) contacts")
+        }
+    }
+
     /// The fixtures with Alice available (room for five e-mails), and a batcher writing on its own connection.
     static func aliceAvailableOnAWriterConnection(
         _ app: Application

@@ -20,6 +20,8 @@ public actor IntakeBatcher {
     /// on the pool's connections.
     private var idleConnections: [IntakeConnection]
     private let ownConnections: Bool
+    /// SQLite: the writer's own connection, if it has one.
+    private let sqlite: SQLiteIntakeConnection?
     private let largestGroup: Int
     private let writers: Int
     private let priority: TaskPriority
@@ -36,15 +38,16 @@ public actor IntakeBatcher {
     /// `writers` groups may be written at once (each on its own connection; on SQLite they take turns anyway);
     /// with `connections`, one writer per connection.
     public init(
-        database: any Database, connections: [IntakeConnection] = [], largestGroup: Int = 256, writers: Int = 1,
-        priority: TaskPriority = .high, committed: @escaping Committed
+        database: any Database, connections: [IntakeConnection] = [], sqlite: SQLiteIntakeConnection? = nil,
+        largestGroup: Int = 256, writers: Int = 1, priority: TaskPriority = .high, committed: @escaping Committed
     ) {
         self.database = database
+        self.sqlite = sqlite
         self.idleConnections = connections
         self.ownConnections = !connections.isEmpty
         self.largestGroup = max(1, largestGroup)
         // One connection carries one group at a time.
-        self.writers = connections.isEmpty ? max(1, writers) : connections.count
+        self.writers = connections.isEmpty ? (sqlite == nil ? max(1, writers) : 1) : connections.count
         self.priority = priority
         self.committed = committed
         self.rounds = RoundScheduler(database: database)
@@ -85,7 +88,11 @@ public actor IntakeBatcher {
             waiting.removeFirst(group.count)
             let items = group.map(\.item)
             let written =
-                if let connection { await connection.write(items) } else {
+                if let connection {
+                    await connection.write(items)
+                } else if let sqlite {
+                    IntakeConnection.Written(results: await sqlite.write(items))
+                } else {
                     IntakeConnection.Written(results: await Self.write(items, on: .pool(database)))
                 }
             groups += 1
@@ -131,23 +138,29 @@ public actor IntakeBatcher {
         if !changed.isEmpty { Task { await committed(changed) } }
     }
 
-    /// Where a group is written: a connection of the pool per transaction, or the writer's own connection.
+    /// Where a group is written: a connection of the pool per transaction, or the writer's own connection —
+    /// PostgreSQL's, or SQLite's (whose transactions take their turn behind `Serialiser.sqliteWriters`).
     enum Target {
         case pool(any Database)
         case connection(any SQLDatabase)
+        case serialised(any SQLDatabase)
 
         func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
         {
             switch self {
             case .pool(let database): try await ContactCentreStore.transaction(on: database, work)
             case .connection(let sql): try await ContactCentreStore.transaction(onConnection: sql, work)
+            case .serialised(let sql):
+                try await Serialiser.sqliteWriters.run {
+                    try await ContactCentreStore.transaction(onConnection: sql, immediate: true, work)
+                }
             }
         }
 
         var sql: (any SQLDatabase)? {
             switch self {
             case .pool(let database): database as? any SQLDatabase
-            case .connection(let sql): sql
+            case .connection(let sql), .serialised(let sql): sql
             }
         }
     }
