@@ -9,20 +9,15 @@ import SQLKit
 /// connection's replies resume the writer on the thread that received them, which does nothing else —
 /// the actor's own steps, and the nonisolated ones it calls (the writer's, PostgresNIO's) through a task
 /// executor on the same loop.
-public actor IntakeConnection {
-    private let group: MultiThreadedEventLoopGroup
-    private let eventLoop: any EventLoop
+public actor IntakeConnection: OwnLoopWriter {
+    let loop = WriterLoop()
     private let configuration: PostgresConnection.Configuration
     private let logger: Logger
-    private var connection: PostgresConnection?
-    private let taskExecutor: EventLoopTaskExecutor
+    var connection: PostgresConnection?
 
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.serialExecutor }
 
     public init(configuration: SQLPostgresConfiguration, logger: Logger) {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        eventLoop = group.next()
-        taskExecutor = EventLoopTaskExecutor(eventLoop: eventLoop)
         self.configuration = configuration.coreConfiguration
         self.logger = logger
     }
@@ -42,7 +37,7 @@ public actor IntakeConnection {
     /// work, before the writer's next step (measured: a group's lookup took 2.0–2.2 ms from sending to its rows,
     /// of which PostgreSQL executes 0.1; with it 1.1–1.3 ms).
     func write(_ items: [PendingIntake]) async -> Written {
-        await withTaskExecutorPreference(taskExecutor) { await writeOnLoop(items) }
+        await withTaskExecutorPreference(loop.taskExecutor) { await writeOnLoop(items) }
     }
 
     private func writeOnLoop(_ items: [PendingIntake]) async -> Written {
@@ -71,36 +66,13 @@ public actor IntakeConnection {
         }
     }
 
-    private func connected() async throws -> PostgresConnection {
-        if let connection, !connection.isClosed { return connection }
-        let made = try await PostgresConnection.connect(
-            on: eventLoop, configuration: configuration, id: 0, logger: logger
-        ).get()
-        connection = made
-        return made
+    func open() async throws -> PostgresConnection {
+        try await PostgresConnection.connect(on: loop.eventLoop, configuration: configuration, id: 0, logger: logger)
+            .get()
     }
 
     /// Closes the connection and stops the event loop (application shutdown; from outside that loop).
     public nonisolated func shutdown() async {
-        await close()
-        try? await group.shutdownGracefully()
-    }
-
-    private func close() async {
-        try? await connection?.close()
-        connection = nil
-    }
-}
-
-/// Runs the jobs of the tasks that prefer it on one event loop, as that loop's tasks.
-final class EventLoopTaskExecutor: TaskExecutor {
-    let eventLoop: any EventLoop
-
-    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        eventLoop.execute { job.runSynchronously(on: executor) }
+        await closeAndStop()
     }
 }

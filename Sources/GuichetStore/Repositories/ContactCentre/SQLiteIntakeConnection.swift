@@ -8,21 +8,16 @@ import Foundation
 /// for a turn behind HTTP work (at c=32, 40–45 % of the CPU sat idle while contacts queued for the one writer); this
 /// loop does nothing else, and the writer's steps run on it too (`EventLoopTaskExecutor`). Groups still go through
 /// `Serialiser.sqliteWriters` with every other contact-centre transaction, and begin IMMEDIATE.
-public actor SQLiteIntakeConnection {
-    private let group: MultiThreadedEventLoopGroup
-    private let eventLoop: any EventLoop
+public actor SQLiteIntakeConnection: OwnLoopWriter {
+    let loop = WriterLoop()
     private let source: SQLiteConnectionSource
     private let logger: Logger
-    private var connection: SQLiteConnection?
-    private let taskExecutor: EventLoopTaskExecutor
+    var connection: SQLiteConnection?
 
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.serialExecutor }
 
     /// `file` is the application's database file; the connection gets the driver's settings (foreign keys on).
     public init(file: String, threadPool: NIOThreadPool, logger: Logger) {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        eventLoop = group.next()
-        taskExecutor = EventLoopTaskExecutor(eventLoop: eventLoop)
         source = SQLiteConnectionSource(configuration: .init(storage: .file(path: file)), threadPool: threadPool)
         self.logger = logger
     }
@@ -30,7 +25,7 @@ public actor SQLiteIntakeConnection {
     /// The group written as `IntakeBatcher` does on the pool — one transaction, or one per contact if it fails as a
     /// whole — on this connection (opened, or opened again, as needed).
     func write(_ items: [PendingIntake]) async -> [Result<IntakeOutcome, any Error>] {
-        await withTaskExecutorPreference(taskExecutor) { await writeOnLoop(items) }
+        await withTaskExecutorPreference(loop.taskExecutor) { await writeOnLoop(items) }
     }
 
     private func writeOnLoop(_ items: [PendingIntake]) async -> [Result<IntakeOutcome, any Error>] {
@@ -43,21 +38,12 @@ public actor SQLiteIntakeConnection {
         return await IntakeBatcher.write(items, on: .serialised(sql))
     }
 
-    private func connected() async throws -> SQLiteConnection {
-        if let connection, !connection.isClosed { return connection }
-        let made = try await source.makeConnection(logger: logger, on: eventLoop).get()
-        connection = made
-        return made
+    func open() async throws -> SQLiteConnection {
+        try await source.makeConnection(logger: logger, on: loop.eventLoop).get()
     }
 
     /// Closes the connection and stops the event loop (application shutdown; from outside that loop).
     public nonisolated func shutdown() async {
-        await close()
-        try? await group.shutdownGracefully()
-    }
-
-    private func close() async {
-        try? await connection?.close()
-        connection = nil
+        await closeAndStop()
     }
 }
