@@ -205,6 +205,27 @@ struct IntakeBatchTests {
         )
     }
 
+    /// Three hundred contacts at once through `batcher`, every tenth merging two people seen before (a group then
+    /// needs a transaction); `stop` closes the writer's connection before the database is counted. Each contact is
+    /// stored once with its events and message, and Alice (room for five e-mails) gets exactly five offers.
+    static func threeHundredWithMerges(
+        _ app: Application, through batcher: IntakeBatcher, organisation: UUID, then stop: () async -> Void
+    ) async throws {
+        let count = 300
+        let outcomes = try await atOnce(count, through: [batcher], organisation: organisation) { index in
+            index % 10 == 9 && index > 20
+                ? contact(
+                    "fusion \(index)", [.email("c\(index - 10)@example.fr"), .email("c\(index - 20)@example.fr")])
+                : contact("n°\(index)", [.email("c\(index % 250)@example.fr")])
+        }
+        await stop()
+        #expect(Set(outcomes.map(\.contact.id)).count == count)
+        #expect(try await F.count(app, "contacts") == count)
+        #expect(try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
+        #expect(try await F.count(app, "contact_messages") == count)
+        #expect(outcomes.compactMap(\.assignment).count == 5, "Alice takes five e-mails")
+    }
+
     @Test("SQLite, the writer's own connection: three hundred at once, merges included, offers within capacity")
     func manyAtOnceOnSQLitesWriterConnection() async throws {
         try await withTestApp(.sqlite) { app in
@@ -214,22 +235,11 @@ struct IntakeBatchTests {
             let file = try #require(app.sqliteFile)
             let connection = SQLiteIntakeConnection(file: file, threadPool: app.threadPool, logger: app.logger)
             let batcher = IntakeBatcher(database: app.db, sqlite: connection) { _ in }
-            let count = 300
-            let outcomes = try await Self.atOnce(count, through: [batcher], organisation: org) { index in
-                index % 10 == 9 && index > 20
-                    ? Self.contact(
-                        "fusion \(index)", [.email("c\(index - 10)@example.fr"), .email("c\(index - 20)@example.fr")])
-                    : Self.contact("n°\(index)", [.email("c\(index % 250)@example.fr")])
+            try await Self.threeHundredWithMerges(app, through: batcher, organisation: org) {
+                await connection.shutdown()
             }
-            await connection.shutdown()
-            #expect(Set(outcomes.map(\.contact.id)).count == count)
-            #expect(try await F.count(app, "contacts") == count)
-            #expect(
-                try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
-            #expect(try await F.count(app, "contact_messages") == count)
-            #expect(outcomes.compactMap(\.assignment).count == 5, "Alice takes five e-mails")
             let groups = await batcher.groups
-            #expect(groups < count / 2, "\(groups) transactions for \(count) contacts")
+            #expect(groups < 300 / 2, "\(groups) transactions for 300 contacts")
         }
     }
 
@@ -252,21 +262,9 @@ struct IntakeBatchTests {
     func manyAtOnceOnTheWritersConnection() async throws {
         try await withTestApp(.postgres) { app in
             let (org, connection, batcher) = try await Self.aliceAvailableOnAWriterConnection(app)
-            let count = 300
-            let outcomes = try await Self.atOnce(count, through: [batcher], organisation: org) { index in
-                // Every tenth one merges two people seen before (a group then needs a transaction).
-                index % 10 == 9 && index > 20
-                    ? Self.contact(
-                        "fusion \(index)", [.email("c\(index - 10)@example.fr"), .email("c\(index - 20)@example.fr")])
-                    : Self.contact("n°\(index)", [.email("c\(index % 250)@example.fr")])
+            try await Self.threeHundredWithMerges(app, through: batcher, organisation: org) {
+                await connection.shutdown()
             }
-            await connection.shutdown()
-            #expect(Set(outcomes.map(\.contact.id)).count == count)
-            #expect(try await F.count(app, "contacts") == count)
-            #expect(
-                try await F.count(app, "contact_events") == 2 * count + outcomes.filter { $0.assignment != nil }.count)
-            #expect(try await F.count(app, "contact_messages") == count)
-            #expect(outcomes.compactMap(\.assignment).count == 5, "Alice takes five e-mails")
             #expect(try await Self.advisoryLocksHeld(app) == 0, "no dispatch lock left held")
         }
     }
