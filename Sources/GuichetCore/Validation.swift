@@ -34,6 +34,7 @@ public struct ValidationFailure: Error, Sendable, Equatable, CustomStringConvert
 public enum InputRules {
     /// A plausible email address: one "@", a dot in the domain, no spaces, at most 254 characters.
     public static func isPlausibleEmail(_ value: String) -> Bool {
+        if value.utf8.allSatisfy({ $0 < 0x80 }) { return isPlausibleASCIIEmail(value.utf8) }
         guard value.count <= 254, !value.contains(where: \.isWhitespace) else { return false }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
@@ -42,9 +43,41 @@ public enum InputRules {
         return true
     }
 
+    /// The same rule byte by byte, for the usual all-ASCII address (walking `Character`s costs more than the
+    /// rest of an intake's validation together).
+    private static func isPlausibleASCIIEmail(_ bytes: String.UTF8View) -> Bool {
+        guard bytes.count <= 254 else { return false }
+        var at: String.UTF8View.Index?
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if isASCIIWhitespace(byte) { return false }
+            if byte == UInt8(ascii: "@") {
+                guard at == nil else { return false }
+                at = index
+            }
+        }
+        guard let at, at != bytes.startIndex else { return false }
+        let domain = bytes[bytes.index(after: at)...]
+        return domain.contains(UInt8(ascii: ".")) && domain.first != UInt8(ascii: ".")
+            && domain.last != UInt8(ascii: ".")
+    }
+
+    /// The ASCII characters `Character.isWhitespace` and `CharacterSet.whitespacesAndNewlines` hold: tab, line
+    /// feed, vertical tab, form feed, carriage return, space.
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        (0x09...0x0D).contains(byte) || byte == 0x20
+    }
+
     /// Emails compare case-insensitively; we store them trimmed and lowercased.
     public static func normalisedEmail(_ value: String) -> String {
-        value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let bytes = value.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        }
+        guard let first = bytes.firstIndex(where: { !isASCIIWhitespace($0) }),
+            let last = bytes.lastIndex(where: { !isASCIIWhitespace($0) })
+        else { return "" }
+        return String(Substring(bytes[first...last])).lowercased()
     }
 
     /// Minimum length of a password chosen by a person.

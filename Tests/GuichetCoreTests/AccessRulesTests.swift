@@ -60,6 +60,38 @@ struct InputRulesTests {
         #expect(!InputRules.isPlausibleEmail("@example.fr"))
         #expect(InputRules.normalisedEmail("  Lea@Example.FR ") == "lea@example.fr")
     }
+
+    /// The rule as first written, over `Character`s and Foundation's trimming; the byte-wise path for ASCII
+    /// addresses must agree with it everywhere.
+    private static func referencePlausible(_ value: String) -> Bool {
+        guard value.count <= 254, !value.contains(where: \.isWhitespace) else { return false }
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+            && !parts[1].hasSuffix(".")
+    }
+
+    @Test("ASCII addresses are judged and normalised byte by byte exactly as by characters")
+    func emailFastPathAgrees() {
+        var random = SeededGenerator(seed: 11)
+        let alphabet = Array("aZ9@@..-_ \t\r\n\u{0B}\u{0C}")
+        var samples = [
+            "", "@", "a@b.c", "a@.c", "a@c.", "a@@b.c", "a@b.c\r\n", " a@b.c ", "\r\n a@b.c",
+            String(repeating: "a", count: 250) + "@b.cd", String(repeating: "a", count: 249) + "@b.cd",
+            "Léa@exemple.fr", "lea@exemple.fr\u{A0}", "\u{2003}lea@exemple.fr",
+        ]
+        for _ in 0..<3_000 {
+            let length = Int.random(in: 0...12, using: &random)
+            samples.append(String((0..<length).map { _ in alphabet.randomElement(using: &random)! }))
+        }
+        for sample in samples {
+            #expect(
+                InputRules.isPlausibleEmail(sample) == Self.referencePlausible(sample), "\(sample.debugDescription)")
+            #expect(
+                InputRules.normalisedEmail(sample)
+                    == sample.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(),
+                "\(sample.debugDescription)")
+        }
+    }
 }
 
 @Suite("Seeded generator")

@@ -77,7 +77,7 @@ struct AccountsController {
 
     @Sendable func addMember(_ request: Request) async throws -> Response {
         let tenant = try request.requireTenant()
-        let body = try request.content.decode(AddMemberRequest.self)
+        let body = try request.decodeJSON(AddMemberRequest.self)
         let accounts = request.accounts
         let membership = try await request.db.transaction { database in
             let accounts = AccountRepository(database: database, passwordCost: accounts.passwordCost)
@@ -115,7 +115,7 @@ struct AccountsController {
     }
 
     @Sendable func createToken(_ request: Request) async throws -> Response {
-        let body = try request.content.decode(CreateTokenRequest.self)
+        let body = try request.decodeJSON(CreateTokenRequest.self)
         let (token, secret) = try await request.tokens.create(for: request.requirePrincipal().userID, name: body.name)
         let response = Response(status: .created)
         try response.content.encode(CreatedTokenDTO(token: try TokenDTO(token), secret: secret))

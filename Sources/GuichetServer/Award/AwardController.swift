@@ -101,7 +101,7 @@ struct AwardController {
     @Sendable func advance(_ request: Request) async throws -> EditionDTO {
         let access = try await access(request)
         guard access.isOwner else { throw AppError.notFound("edition") }
-        let body = request.body.data == nil ? AdvanceRequest() : try request.content.decode(AdvanceRequest.self)
+        let body = request.body.data == nil ? AdvanceRequest() : try request.decodeJSON(AdvanceRequest.self)
         return try EditionDTO(try await service(request).advance(access.record, seed: body.seed), standing: "owner")
     }
 
@@ -133,7 +133,7 @@ struct AwardController {
         let userID = try request.requirePrincipal().userID
         let test = try await service.testForEvaluation(
             access, code: request.parameters.get("test") ?? "", userID: userID)
-        let input = try request.content.decode(EvaluationInput.self)
+        let input = try request.decodeJSON(EvaluationInput.self)
         let (record, created, _) = try await service.submit(input, for: test, edition: access.record, userID: userID)
         let response = Response(status: created ? .created : .ok)
         try response.content.encode(try await dto(record, access: access, service: service))

@@ -181,7 +181,7 @@ struct CTIEvent: Decodable {
     }
 
     static func decode(_ request: Request) throws -> CTIEvent {
-        let event = try request.content.decode(CTIEvent.self)
+        let event = try request.decodeJSON(CTIEvent.self)
         var problems: [FieldProblem] = []
         if event.callId.isEmpty || event.callId.count > 200 {
             problems.append(.init(pointer: "/callId", detail: "1 to 200 characters"))

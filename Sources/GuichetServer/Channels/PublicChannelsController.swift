@@ -97,7 +97,7 @@ struct PublicChannelsController {
 
     @Sendable func submitPage(_ request: Request) async throws -> HTMLResponse {
         let (store, entry) = try await entry(request, medium: .form, parameter: "form")
-        let input = try request.content.decode(FormInput.self)
+        let input = try request.decodeJSON(FormInput.self)
         let context = try await PageContext(request: request)
         let problems = input.validated()
         guard problems.isEmpty else {
@@ -112,7 +112,7 @@ struct PublicChannelsController {
 
     @Sendable func submitJSON(_ request: Request) async throws -> Response {
         let (store, entry) = try await entry(request, medium: .form, parameter: "form")
-        let input = try request.content.decode(FormInput.self)
+        let input = try request.decodeJSON(FormInput.self)
         let problems = input.validated().map { FieldProblem(pointer: "/" + $0.pointer, detail: $0.detail) }
         guard problems.isEmpty else { throw ValidationFailure(problems) }
         let reference = try await accept(input, store: store, entry: entry, request: request)

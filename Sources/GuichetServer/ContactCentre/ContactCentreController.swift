@@ -162,7 +162,7 @@ struct ContactCentreController {
             var overflowAfter: Double?
             var overflowQueue: String?
         }
-        let input = try request.content.decode(Input.self)
+        let input = try request.decodeJSON(Input.self)
         let service = try ContactCentreService(request: request)
         let queue = try await service.store.saveQueue(
             QueueRecord(
@@ -177,7 +177,7 @@ struct ContactCentreController {
     }
 
     @Sendable func saveAgent(_ request: Request) async throws -> AgentRecord {
-        let input = try request.content.decode(AgentInput.self)
+        let input = try request.decodeJSON(AgentInput.self)
         let service = try ContactCentreService(request: request)
         var userID: UUID?
         if let email = input.userEmail {
@@ -211,7 +211,7 @@ struct ContactCentreController {
     }
 
     @Sendable func setAgentState(_ request: Request) async throws -> AgentRecord {
-        let input = try request.content.decode(AgentStateInput.self)
+        let input = try request.decodeJSON(AgentStateInput.self)
         let service = try ContactCentreService(request: request)
         let agent = try await Self.agent(request, service)
         return try await service.setAgentState(agent.id, input.state)
@@ -229,7 +229,7 @@ struct ContactCentreController {
     }
 
     @Sendable func addEntryPoint(_ request: Request) async throws -> Response {
-        let input = try request.content.decode(EntryPointInput.self)
+        let input = try request.decodeJSON(EntryPointInput.self)
         let (record, secret) = try await ContactCentreService(request: request).store.addEntryPoint(
             medium: input.medium, address: input.address, label: input.label, outboundURL: input.outboundURL,
             now: request.now)
@@ -259,7 +259,7 @@ struct ContactCentreController {
     }
 
     @Sendable func saveRouting(_ request: Request) async throws -> RoutingDTO {
-        let configuration = try request.content.decode(RoutingConfiguration.self)
+        let configuration = try request.decodeJSON(RoutingConfiguration.self)
         let service = try ContactCentreService(request: request)
         let stored = try await service.store.saveRouting(
             configuration, by: try request.requirePrincipal().email, now: request.now)
@@ -272,12 +272,15 @@ struct ContactCentreController {
     // MARK: Contacts
 
     @Sendable func intake(_ request: Request) async throws -> Response {
-        let input = try request.content.decode(ContactInput.self)
+        let input = try request.decodeJSON(ContactInput.self)
         let service = try ContactCentreService(request: request)
         let intake = try Self.intake(input, actor: try request.requirePrincipal().email)
         let result = try await service.intake(intake)
-        return try await IntakeDTO(contact: result.contact, assignment: result.assignment).encodeResponse(
-            status: .created, for: request)
+        let dto = IntakeDTO(contact: result.contact, assignment: result.assignment)
+        guard let json = dto.json() else { return try await dto.encodeResponse(status: .created, for: request) }
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .created, headers: headers, body: .init(buffer: ByteBuffer(bytes: json)))
     }
 
     /// Checks a generic contact and turns it into an intake: identities normalised, sizes bounded.
@@ -367,7 +370,7 @@ struct ContactCentreController {
     }
 
     @Sendable func recordEvent(_ request: Request) async throws -> ContactRecord {
-        let input = try request.content.decode(EventInput.self)
+        let input = try request.decodeJSON(EventInput.self)
         guard ![.created, .queued, .offered].contains(input.kind) else {
             throw ValidationFailure(pointer: "/kind", "'\(input.kind.rawValue)' is recorded by Guichet itself")
         }
@@ -381,14 +384,14 @@ struct ContactCentreController {
     }
 
     @Sendable func correctMotif(_ request: Request) async throws -> ContactRecord {
-        let input = try request.content.decode(MotifInput.self)
+        let input = try request.decodeJSON(MotifInput.self)
         guard let id = request.parameters.get("id", as: UUID.self) else { throw AppError.notFound("contact") }
         return try await ContactCentreService(request: request).correctMotif(
             contact: id, motif: input.motif, reason: input.reason, actor: try request.requirePrincipal().email)
     }
 
     @Sendable func reply(_ request: Request) async throws -> Response {
-        let input = try request.content.decode(ReplyInput.self)
+        let input = try request.decodeJSON(ReplyInput.self)
         guard let id = request.parameters.get("id", as: UUID.self) else { throw AppError.notFound("contact") }
         let service = try ContactCentreService(request: request)
         let principal = try request.requirePrincipal()
@@ -417,7 +420,7 @@ struct ContactCentreController {
     }
 
     @Sendable func merge(_ request: Request) async throws -> CustomerDTO {
-        let input = try request.content.decode(MergeInput.self)
+        let input = try request.decodeJSON(MergeInput.self)
         let store = try ContactCentreService(request: request).store
         for id in [input.first, input.second] where try await store.customer(id) == nil {
             throw AppError.notFound("customer \(id)")

@@ -128,6 +128,63 @@ struct ContactInput: Content {
 struct IntakeDTO: Content {
     var contact: ContactRecord
     var assignment: AssignmentRecord?
+
+    /// The 201 every intake answers, written by hand (`JSONText`): the same JSON as its `Encodable` conformance,
+    /// checked by tests. Nil when a value needs `JSONEncoder`'s judgement (a wait that is not a finite number, a date
+    /// outside years 1 to 9999); the caller then encodes as usual.
+    func json() -> [UInt8]? {
+        let dates = [contact.createdAt, contact.enqueuedAt, contact.updatedAt]
+        guard dates.allSatisfy(JSONText.canWrite), assignment?.waited.isFinite ?? true else { return nil }
+        var text = JSONText()
+        text.object { dto in
+            dto.key("contact")
+            dto.object { contact.write(to: &$0) }
+            if let assignment {
+                dto.key("assignment")
+                dto.object { assignment.write(to: &$0) }
+            }
+        }
+        return text.bytes
+    }
+}
+
+extension ContactRecord {
+    fileprivate func write(to json: inout JSONText) {
+        json.field("id", id)
+        json.field("customerID", customerID)
+        json.field("medium", medium.rawValue)
+        json.field("entryPoint", entryPoint)
+        json.field("externalRef", externalRef)
+        json.field("subject", subject)
+        json.field("motif", motif)
+        json.field("motifRule", motifRule)
+        json.field("routeRule", routeRule)
+        json.field("routeReason", routeReason)
+        json.field("queue", queue)
+        json.field("priority", priority)
+        json.key("skills")
+        json.array(skills) { json, skill in
+            json.object {
+                $0.field("skill", skill.skill)
+                $0.field("minimumLevel", skill.minimumLevel)
+            }
+        }
+        json.field("state", state.rawValue)
+        json.field("agentID", agentID)
+        json.field("createdAt", createdAt)
+        json.field("enqueuedAt", enqueuedAt)
+        json.field("updatedAt", updatedAt)
+    }
+}
+
+extension AssignmentRecord {
+    fileprivate func write(to json: inout JSONText) {
+        json.field("contactID", contactID)
+        json.field("agentID", agentID)
+        json.field("agentCode", agentCode)
+        json.field("queue", queue)
+        json.field("waited", waited)
+    }
 }
 
 struct ContactDetailDTO: Content {

@@ -11,16 +11,19 @@ struct ContactCentreService {
     let store: ContactCentreStore
     let organisation: UUID
     let application: Application
-    let database: any Database
+    let scope: TenantScope
     let now: Date
 
     init(scope: TenantScope, application: Application, now: Date = Date()) {
         self.store = ContactCentreStore(scope: scope)
         self.organisation = scope.organisationID
         self.application = application
-        self.database = scope.database
+        self.scope = scope
         self.now = now
     }
+
+    /// The request's database, made only when something here needs it (intake does not).
+    var database: any Database { scope.database }
 
     init(request: Request) throws {
         self.init(scope: try request.requireTenant().scope, application: request.application, now: request.now)

@@ -91,7 +91,7 @@ struct AccessGuard: Middleware {
                     id: grant.organisationID, slug: grant.organisationSlug, name: grant.organisationName,
                     kind: grant.organisationKind),
                 roles: held,
-                scope: .init(organisationID: grant.organisationID, database: request.db))
+                scope: .init(organisationID: grant.organisationID, lazyDatabase: { request.db }))
             return nil
         }
     }

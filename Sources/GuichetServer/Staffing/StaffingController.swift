@@ -36,19 +36,19 @@ struct StaffingController {
     }
 
     @Sendable func erlangC(_ request: Request) async throws -> ErlangResultDTO {
-        try StaffingService.erlangC(request.content.decode(ErlangRequest.self))
+        try StaffingService.erlangC(request.decodeJSON(ErlangRequest.self))
     }
 
     @Sendable func erlangA(_ request: Request) async throws -> ErlangResultDTO {
-        try StaffingService.erlangA(request.content.decode(ErlangRequest.self))
+        try StaffingService.erlangA(request.decodeJSON(ErlangRequest.self))
     }
 
     @Sendable func plan(_ request: Request) async throws -> PlanDTO {
-        try StaffingService.plan(request.content.decode(PlanRequest.self))
+        try StaffingService.plan(request.decodeJSON(PlanRequest.self))
     }
 
     @Sendable func simulate(_ request: Request) async throws -> SimulationDTO {
-        let body = try request.content.decode(SimulateRequest.self)
+        let body = try request.decodeJSON(SimulateRequest.self)
         // Up to about a second of CPU: on the blocking-work pool, not the event loop, and on one thread so
         // concurrent requests share the cores.
         return try await request.application.threadPool.runIfActive {
