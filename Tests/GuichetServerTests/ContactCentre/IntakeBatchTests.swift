@@ -243,6 +243,37 @@ struct IntakeBatchTests {
         }
     }
 
+    @Test("SQLite, the writer's own connection: the log is checkpointed beside it, not in its commits")
+    func sqliteCheckpointsBesideTheWriter() async throws {
+        try await withTestApp(.sqlite) { app in
+            _ = try await F.setUp(app)
+            let org = try await Self.brandA(app).scope.organisationID
+            let connection = SQLiteIntakeConnection(
+                file: try #require(app.sqliteFile), threadPool: app.threadPool, logger: app.logger)
+            let groups = 2 * SQLiteIntakeConnection.groupsPerCheckpoint
+            for group in 0..<groups {
+                let items = (0..<3).map {
+                    PendingIntake(
+                        organisation: org,
+                        contact: Self.contact("g\(group)-\($0)", [.email("g\(group)-\($0)@example.fr")]),
+                        now: Date())
+                }
+                _ = try await connection.write(items).map { try $0.get() }
+            }
+            let writer = try await connection.connected().sql()
+            let setting = try #require(try await writer.raw("PRAGMA wal_autocheckpoint").first())
+            #expect(try setting.decode(column: "wal_autocheckpoint", as: Int.self) == 0, "the writer never checkpoints")
+            var checkpoints = 0
+            for _ in 0..<100 where checkpoints == 0 {
+                checkpoints = await connection.checkpoints
+                if checkpoints == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(checkpoints >= 1, "a checkpoint ran beside the writer")
+            await connection.shutdown()
+            #expect(try await F.count(app, "contacts") == 3 * groups)
+        }
+    }
+
     /// The fixtures with Alice available (room for five e-mails), and a batcher writing on its own connection.
     static func aliceAvailableOnAWriterConnection(
         _ app: Application
