@@ -25,7 +25,7 @@ public struct JSONText: Sendable {
         bytes.append(UInt8(ascii: "}"))
     }
 
-    /// Writes an array, one object per element.
+    /// Writes an array, each element as `element` writes it.
     public mutating func array<S: Sequence>(_ elements: S, _ element: (inout JSONText, S.Element) -> Void) {
         bytes.append(UInt8(ascii: "["))
         var first = true
@@ -95,15 +95,16 @@ public struct JSONText: Sendable {
             case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0xF)])
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0xF)])
             default: bytes.append(byte)
             }
         }
         bytes.append(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Whether `date` is one `field(_:_:)` writes: years 1 to 9999, as four digits.
     public static func canWrite(_ date: Date) -> Bool {

@@ -9,6 +9,24 @@ import VaporTesting
 
 @Suite("Roles and tenant isolation")
 struct AccessTests {
+    @Test("A request's tenant scope makes its database only when asked, and does not keep the request alive")
+    func tenantScopeFreedWithItsRequest() async throws {
+        try await withTestApp { app in
+            weak var gone: Request?
+            do {
+                let request = Request(application: app, on: app.eventLoopGroup.next())
+                let id = UUID()
+                request.tenant = Tenant(
+                    organisation: OrganisationSummary(id: id, slug: "a", name: "A", kind: .brand), roles: [.admin],
+                    scope: TenantScope(organisationID: id, lazyDatabase: AccessGuard.database(of: request)))
+                let scope = try request.requireTenant().scope
+                #expect(try await scope.query(Membership.self).count() == 0)
+                gone = request
+            }
+            #expect(gone == nil, "the request, its tenant and their scope are freed together")
+        }
+    }
+
     @Test("A user of brand A cannot read brand B through any route, API or web", arguments: TestDatabase.available)
     func tenantIsolation(database: TestDatabase) async throws {
         try await withTestApp(database) { app in

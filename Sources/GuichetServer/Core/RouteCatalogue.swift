@@ -1,3 +1,4 @@
+import Fluent
 import GuichetCore
 import Vapor
 
@@ -91,9 +92,16 @@ struct AccessGuard: Middleware {
                     id: grant.organisationID, slug: grant.organisationSlug, name: grant.organisationName,
                     kind: grant.organisationKind),
                 roles: held,
-                scope: .init(organisationID: grant.organisationID, lazyDatabase: { request.db }))
+                scope: .init(organisationID: grant.organisationID, lazyDatabase: Self.database(of: request)))
             return nil
         }
+    }
+
+    /// The request's database, made when the tenant scope first needs it. The request holds the scope, so the scope
+    /// holds the request weakly: both are freed with the request.
+    static func database(of request: Request) -> @Sendable () -> any Database {
+        let application = request.application
+        return { [weak request] in request?.db ?? application.db }
     }
 
     private func unauthenticated(_ request: Request) throws -> Response {
