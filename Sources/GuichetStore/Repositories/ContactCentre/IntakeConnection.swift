@@ -75,16 +75,10 @@ public actor IntakeConnection: OwnLoopWriter {
     /// per contact 1.43 ms instead of 0.37, throughput down to a third (the "collapse" of earlier benchmarks, two
     /// runs in six on a fresh database). Keyed reads never need the scan; this keeps the planner from choosing it.
     func open() async throws -> PostgresConnection {
-        let connection = try await PostgresConnection.connect(
+        let made = try await PostgresConnection.connect(
             on: loop.eventLoop, configuration: configuration, id: 0, logger: logger
         ).get()
-        do {
-            try await connection.query("SET enable_seqscan = off", logger: logger)
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        return connection
+        return try await settingUp(made) { try await $0.query("SET enable_seqscan = off", logger: logger) }
     }
 
     /// Closes the connection and stops the event loop (application shutdown; from outside that loop).

@@ -87,15 +87,11 @@ public actor SQLiteIntakeConnection: OwnLoopWriter {
     }
 
     func open() async throws -> SQLiteConnection {
-        let connection = try await source.makeConnection(logger: logger, on: loop.eventLoop).get()
-        do {
+        let made = try await source.makeConnection(logger: logger, on: loop.eventLoop).get()
+        return try await settingUp(made) { connection in
             _ = try await connection.sql().raw("PRAGMA wal_autocheckpoint = 0").all()
             _ = try await connection.sql().raw("PRAGMA temp_store = MEMORY").all()
-        } catch {
-            try? await connection.close()
-            throw error
         }
-        return connection
     }
 
     /// Closes the connections (after a checkpoint under way) and stops the event loop (application shutdown; from

@@ -62,6 +62,17 @@ extension OwnLoopWriter {
         return made
     }
 
+    /// `made` once `setUp` has run on it (session settings); closed, and the error thrown, if that fails.
+    func settingUp(_ made: Connection, _ setUp: (Connection) async throws -> Void) async throws -> Connection {
+        do {
+            try await setUp(made)
+        } catch {
+            try? await made.close()
+            throw error
+        }
+        return made
+    }
+
     /// Closes the connection, then stops the loop (application shutdown; from outside that loop).
     nonisolated func closeAndStop() async {
         await closeConnection()
