@@ -133,8 +133,9 @@ struct IntakeDTO: Content {
     /// checked by tests. Nil when a value needs `JSONEncoder`'s judgement (a wait that is not a finite number, a date
     /// outside years 1 to 9999); the caller then encodes as usual.
     func json() -> [UInt8]? {
-        let dates = [contact.createdAt, contact.enqueuedAt, contact.updatedAt]
-        guard dates.allSatisfy(JSONText.canWrite), assignment?.waited.isFinite ?? true else { return nil }
+        guard JSONText.canWrite(contact.createdAt), JSONText.canWrite(contact.enqueuedAt),
+            JSONText.canWrite(contact.updatedAt), assignment?.waited.isFinite ?? true
+        else { return nil }
         var text = JSONText()
         text.object { dto in
             dto.key("contact")

@@ -252,13 +252,7 @@ struct IntakeBatchTests {
                 file: try #require(app.sqliteFile), threadPool: app.threadPool, logger: app.logger)
             let groups = 2 * SQLiteIntakeConnection.groupsPerCheckpoint
             for group in 0..<groups {
-                let items = (0..<3).map {
-                    PendingIntake(
-                        organisation: org,
-                        contact: Self.contact("g\(group)-\($0)", [.email("g\(group)-\($0)@example.fr")]),
-                        now: Date())
-                }
-                _ = try await connection.write(items).map { try $0.get() }
+                _ = try await connection.write(Self.newcomers("g\(group)", 3, organisation: org)).map { try $0.get() }
             }
             let writer = try await connection.connected().sql()
             let setting = try #require(try await writer.raw("PRAGMA wal_autocheckpoint").first())
@@ -271,6 +265,15 @@ struct IntakeBatchTests {
             #expect(checkpoints >= 1, "a checkpoint ran beside the writer")
             await connection.shutdown()
             #expect(try await F.count(app, "contacts") == 3 * groups)
+        }
+    }
+
+    /// `count` contacts from people never seen before, each with an address of its own (`tag`-n@example.fr).
+    static func newcomers(_ tag: String, _ count: Int, organisation: UUID) -> [PendingIntake] {
+        (0..<count).map {
+            PendingIntake(
+                organisation: organisation, contact: contact("\(tag)-\($0)", [.email("\(tag)-\($0)@example.fr")]),
+                now: Date())
         }
     }
 
@@ -306,11 +309,7 @@ struct IntakeBatchTests {
     func writersKeyedReadsStayOnIndexes() async throws {
         try await withTestApp(.postgres) { app in
             let (org, connection, _) = try await Self.aliceAvailableOnAWriterConnection(app)
-            let items = (0..<3).map {
-                PendingIntake(
-                    organisation: org, contact: Self.contact("n°\($0)", [.email("c\($0)@example.fr")]), now: Date())
-            }
-            _ = try await connection.write(items).results.map { try $0.get() }
+            _ = try await connection.write(Self.newcomers("c", 3, organisation: org)).results.map { try $0.get() }
             let sql = try #require(app.db as? any SQLDatabase)
             try await sql.raw("ANALYZE customers").run()
             // The statement PostgreSQL runs for each contact's and identity's reference to its customer.
