@@ -21,6 +21,28 @@ extension UUID {
         raw.8 = (raw.8 & 0x3F) | 0x80  // RFC 4122 variant
         return UUID(uuid: raw)
     }
+
+    /// A row's id: a version 7 UUID (RFC 9562) — the Unix time in milliseconds in its first 48 bits, big-endian,
+    /// then 74 random bits (from the same buffer as `random()`).
+    ///
+    /// Rows made together sort together, so their ids, and the indexes that lead with a parent's id (a contact's
+    /// events and messages, a customer's contacts and identities), take new entries at their right-hand end: a
+    /// group of contacts dirties a few index pages instead of one page per contact per index. On SQLite, whose
+    /// write-ahead log holds whole pages, version 4 ids made the log take about ten 4-KiB pages per contact.
+    /// The time it carries is the row's creation, which the row records anyway; the ids stay unguessable.
+    public static func rowID(at date: Date = Date()) -> UUID {
+        var raw = RandomBytes.shared.take16()
+        let milliseconds = UInt64(max(0, (date.timeIntervalSince1970 * 1_000).rounded(.down)))
+        raw.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
+        raw.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
+        raw.2 = UInt8(truncatingIfNeeded: milliseconds >> 24)
+        raw.3 = UInt8(truncatingIfNeeded: milliseconds >> 16)
+        raw.4 = UInt8(truncatingIfNeeded: milliseconds >> 8)
+        raw.5 = UInt8(truncatingIfNeeded: milliseconds)
+        raw.6 = (raw.6 & 0x0F) | 0x70  // version 7
+        raw.8 = (raw.8 & 0x3F) | 0x80  // RFC 9562 variant
+        return UUID(uuid: raw)
+    }
 }
 
 /// The kernel's random bytes, handed out 16 at a time.

@@ -131,7 +131,7 @@ public struct ContactCentreStore: Sendable {
                 try await db.raw(
                     """
                     INSERT INTO acd_queues (id, organisation_id, code, name, overflow_after, overflow_queue, created_at)
-                    VALUES (\(bind: UUID.random()), \(bind: org), \(bind: record.code), \(bind: name), \(bind: record.overflowAfter), \(bind: record.overflowQueue), \(bind: now))
+                    VALUES (\(bind: UUID.rowID()), \(bind: org), \(bind: record.code), \(bind: name), \(bind: record.overflowAfter), \(bind: record.overflowQueue), \(bind: now))
                     """
                 ).run()
             }
@@ -271,7 +271,7 @@ public struct ContactCentreStore: Sendable {
                 try await db.raw(
                     """
                     INSERT INTO acd_agents (id, organisation_id, user_id, code, name, skills_json, queues_json, capacity_json, state, idle_since, state_since)
-                    VALUES (\(bind: UUID.random()), \(bind: org), \(bind: userID), \(bind: code), \(bind: name), \(bind: skillsJSON), \(bind: queuesJSON), \(bind: capacityJSON), 'away', \(bind: now), \(bind: now))
+                    VALUES (\(bind: UUID.rowID()), \(bind: org), \(bind: userID), \(bind: code), \(bind: name), \(bind: skillsJSON), \(bind: queuesJSON), \(bind: capacityJSON), 'away', \(bind: now), \(bind: now))
                     """
                 ).run()
             }
@@ -353,7 +353,7 @@ public struct ContactCentreStore: Sendable {
         guard problems.isEmpty else { throw ValidationFailure(problems) }
         let secret = medium == .social ? Secrets.random() : nil
         let record = EntryPointRecord(
-            id: UUID.random(), medium: medium, address: normalised, label: label, createdAt: now)
+            id: UUID.rowID(), medium: medium, address: normalised, label: label, createdAt: now)
         try await sql.raw(
             """
             INSERT INTO entry_points (id, organisation_id, medium, address, label, secret, outbound_url, created_at)
@@ -426,7 +426,7 @@ public struct ContactCentreStore: Sendable {
                 ).first()?.decode(column: "n", as: Int.self) ?? 0
             guard count < limit else { return false }
             try await sql.raw(
-                "INSERT INTO channel_throttle (id, key, at) VALUES (\(bind: UUID.random()), \(bind: key), \(bind: now))"
+                "INSERT INTO channel_throttle (id, key, at) VALUES (\(bind: UUID.rowID()), \(bind: key), \(bind: now))"
             )
             .run()
             // Keep the table small: drop what no window can count any more.
@@ -493,7 +493,7 @@ public struct ContactCentreStore: Sendable {
             try await db.raw(
                 """
                 INSERT INTO routing_configurations (id, organisation_id, version, document_json, updated_by, updated_at)
-                VALUES (\(bind: UUID.random()), \(bind: org), \(bind: current + 1), \(bind: document), \(bind: actor), \(bind: now))
+                VALUES (\(bind: UUID.rowID()), \(bind: org), \(bind: current + 1), \(bind: document), \(bind: actor), \(bind: now))
                 """
             ).run()
             return current + 1

@@ -155,7 +155,7 @@ extension ContactCentreStore {
         events.chunked(Self.rowsPerStatement).map { chunk in
             let values = chunk.map { event -> SQLQueryString in
                 """
-                (\(bind: UUID.random()), \(bind: event.organisation), \(bind: event.contact), \(bind: event.seq), \
+                (\(bind: UUID.rowID()), \(bind: event.organisation), \(bind: event.contact), \(bind: event.seq), \
                 \(bind: event.kind.rawValue), \(bind: event.at), \(bind: event.actor), \(bind: event.queue), \
                 \(bind: event.reason.map { String($0.prefix(1000)) }))
                 """
@@ -386,7 +386,7 @@ extension ContactCentreStore {
             try await db.raw(
                 """
                 INSERT INTO motif_corrections (id, organisation_id, contact_id, correction_json, at)
-                VALUES (\(bind: UUID.random()), \(bind: org), \(bind: id), \(bind: Self.json(correction)), \(bind: now))
+                VALUES (\(bind: UUID.rowID()), \(bind: org), \(bind: id), \(bind: Self.json(correction)), \(bind: now))
                 """
             ).run()
             record.motif = motif

@@ -57,7 +57,7 @@ extension ContactCentreStore {
         let owners = Array(Set(found.map(\.customer)))
         let customer: UUID
         if owners.isEmpty {
-            customer = UUID.random()
+            customer = UUID.rowID()
             try await db.raw(
                 """
                 INSERT INTO customers (id, organisation_id, display_name, attributes_json, created_at)
@@ -97,7 +97,7 @@ extension ContactCentreStore {
             try await db.raw(
                 """
                 INSERT INTO customer_identities (id, organisation_id, customer_id, kind, value, created_at)
-                VALUES (\(bind: UUID.random()), \(bind: organisation), \(bind: customer), \(bind: kind), \(bind: value), \(bind: now))
+                VALUES (\(bind: UUID.rowID()), \(bind: organisation), \(bind: customer), \(bind: kind), \(bind: value), \(bind: now))
                 """
             ).run()
         }
@@ -146,7 +146,7 @@ extension ContactCentreStore {
             try await db.raw(
                 """
                 INSERT INTO customer_merges (id, organisation_id, kept_id, absorbed_id, merge_json, merged_by, reason, at)
-                VALUES (\(bind: UUID.random()), \(bind: organisation), \(bind: kept.id), \(bind: absorbed.id), \(bind: json(plan)), \(bind: actor), \(bind: reason), \(bind: now))
+                VALUES (\(bind: UUID.rowID()), \(bind: organisation), \(bind: kept.id), \(bind: absorbed.id), \(bind: json(plan)), \(bind: actor), \(bind: reason), \(bind: now))
                 """
             ).run()
         }

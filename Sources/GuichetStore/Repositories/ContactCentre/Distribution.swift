@@ -337,7 +337,7 @@ extension ContactCentreStore {
             WITH x AS (SELECT * FROM unnest(\(bind: offers.map(\.contact))::uuid[], \(bind: offers.map(\.agent.id))::uuid[], \
             \(bind: offers.map(\.at))::timestamptz[], \(bind: offers.map(\.agent.code))::text[], \
             \(bind: offers.map(\.queue))::text[], \(bind: offers.map(\.medium.rawValue))::text[], \
-            \(bind: offers.map { _ in UUID.random() })::uuid[]) AS x(contact, agent, at, actor, queue, medium, event_id)),
+            \(bind: offers.map { _ in UUID.rowID() })::uuid[]) AS x(contact, agent, at, actor, queue, medium, event_id)),
             u AS (UPDATE contacts c SET state = 'offered', agent_id = x.agent, event_count = c.event_count + 1, \
             updated_at = x.at FROM x WHERE c.organisation_id = \(bind: organisation) AND c.id = x.contact \
             AND c.state = 'queued' RETURNING c.id, c.event_count),

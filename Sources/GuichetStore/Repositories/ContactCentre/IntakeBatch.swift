@@ -302,7 +302,7 @@ struct IntakeWriter {
     private mutating func take(_ item: PendingIntake) async throws -> ContactRecord {
         let new = item.contact
         let org = item.organisation
-        let id = UUID.random()
+        let id = UUID.rowID()
         let customer = try await customer(for: item, context: "contact \(id.uuidString)")
         let record = ContactRecord(
             id: id, customerID: customer, medium: new.medium, entryPoint: new.entryPoint,
@@ -336,7 +336,7 @@ struct IntakeWriter {
         let customer: UUID
         switch found.count {
         case 0:
-            customer = UUID.random()
+            customer = UUID.rowID()
             buffered.customers.append(
                 NewCustomer(
                     id: customer, organisation: item.organisation, displayName: new.displayName,
@@ -353,7 +353,7 @@ struct IntakeWriter {
                 try await ContactCentreStore.identify(
                     db, organisation: item.organisation, identities: new.identities, displayName: new.displayName,
                     attributes: new.customerAttributes, actor: new.actor, context: context, now: item.now)
-                ?? UUID.random()
+                ?? UUID.rowID()
             for (key, owner) in owners where found.contains(owner) { owners[key] = customer }
             for absorbed in found where absorbed != customer { mergedInto[absorbed] = customer }
             // `identify` stored the identities that were new as well.
@@ -424,7 +424,7 @@ struct IntakeWriter {
         for chunk in rows.identities.chunked(ContactCentreStore.rowsPerStatement) {
             let values = chunk.map { identity -> SQLQueryString in
                 """
-                (\(bind: UUID.random()), \(bind: identity.key.organisation), \(bind: identity.customer), \
+                (\(bind: UUID.rowID()), \(bind: identity.key.organisation), \(bind: identity.customer), \
                 \(bind: identity.key.kind), \(bind: identity.key.value), \(bind: identity.at))
                 """
             }
@@ -473,7 +473,7 @@ struct IntakeWriter {
             .optionalTexts(customers.map(\.displayName)),
             .texts(customers.map { ContactCentreStore.json($0.attributes) }), .dates(customers.map(\.at)),
 
-            .uuids(identities.map { _ in UUID.random() }), .uuids(identities.map(\.key.organisation)),
+            .uuids(identities.map { _ in UUID.rowID() }), .uuids(identities.map(\.key.organisation)),
             .uuids(identities.map(\.customer)), .texts(identities.map(\.key.kind)),
             .texts(identities.map(\.key.value)), .dates(identities.map(\.at)),
 
@@ -487,12 +487,12 @@ struct IntakeWriter {
             .dates(contacts.map(\.enqueuedAt)), .dates(contacts.map(\.updatedAt)),
             .uuids(rows.contacts.map(\.organisation)),
 
-            .uuids(events.map { _ in UUID.random() }), .uuids(events.map(\.organisation)),
+            .uuids(events.map { _ in UUID.rowID() }), .uuids(events.map(\.organisation)),
             .uuids(events.map(\.contact)), .integers(events.map(\.seq)), .texts(events.map(\.kind.rawValue)),
             .dates(events.map(\.at)), .optionalTexts(events.map(\.actor)), .optionalTexts(events.map(\.queue)),
             .optionalTexts(events.map { $0.reason.map { String($0.prefix(1000)) } }),
 
-            .uuids(messages.map { _ in UUID.random() }), .uuids(messages.map(\.organisation)),
+            .uuids(messages.map { _ in UUID.rowID() }), .uuids(messages.map(\.organisation)),
             .uuids(messages.map(\.contact)), .texts(messages.map(\.message.direction.rawValue)),
             .texts(messages.map { String($0.message.author.prefix(320)) }),
             .optionalTexts(messages.map { $0.message.subject.map { String($0.prefix(500)) } }),

@@ -24,7 +24,7 @@ extension ContactCentreStore {
     static func insertMessage(
         _ db: any SQLDatabase, organisation: UUID, contact: UUID, _ message: NewMessage, at: Date
     ) async throws -> UUID {
-        let id = UUID.random()
+        let id = UUID.rowID()
         try await db.raw(
             """
             INSERT INTO contact_messages (id, organisation_id, contact_id, direction, author, subject, body, message_ref, delivery, at)
@@ -37,7 +37,7 @@ extension ContactCentreStore {
             try await db.raw(
                 """
                 INSERT INTO message_attachments (id, organisation_id, message_id, filename, content_type, size, data)
-                VALUES (\(bind: UUID.random()), \(bind: organisation), \(bind: id), \(bind: attachment.filename.map { String($0.prefix(255)) }), \
+                VALUES (\(bind: UUID.rowID()), \(bind: organisation), \(bind: id), \(bind: attachment.filename.map { String($0.prefix(255)) }), \
                 \(bind: String(attachment.contentType.prefix(255))), \(bind: attachment.data.count), \(bind: attachment.data))
                 """
             ).run()
@@ -48,7 +48,7 @@ extension ContactCentreStore {
             try await db.raw(
                 """
                 INSERT INTO mail_refs (id, organisation_id, ref, kind, contact_id)
-                VALUES (\(bind: UUID.random()), \(bind: organisation), \(bind: String(ref.prefix(998))), \(bind: kind), \(bind: contact))
+                VALUES (\(bind: UUID.rowID()), \(bind: organisation), \(bind: String(ref.prefix(998))), \(bind: kind), \(bind: contact))
                 """
             ).run()
         }
@@ -78,7 +78,7 @@ extension ContactCentreStore {
             let values = chunk.map { entry -> SQLQueryString in
                 let message = entry.message
                 return """
-                    (\(bind: UUID.random()), \(bind: entry.organisation), \(bind: entry.contact), \(bind: message.direction.rawValue), \
+                    (\(bind: UUID.rowID()), \(bind: entry.organisation), \(bind: entry.contact), \(bind: message.direction.rawValue), \
                     \(bind: String(message.author.prefix(320))), \(bind: message.subject.map { String($0.prefix(500)) }), \
                     \(bind: message.body), NULL, \(bind: message.delivery), \(bind: entry.at))
                     """
@@ -223,7 +223,7 @@ extension ContactCentreStore {
         try await sql.raw(
             """
             INSERT INTO rejected_inbound (id, organisation_id, channel, reason, excerpt, at)
-            VALUES (\(bind: UUID.random()), \(bind: organisationID), \(bind: channel), \(bind: String(reason.prefix(1000))), \
+            VALUES (\(bind: UUID.rowID()), \(bind: organisationID), \(bind: channel), \(bind: String(reason.prefix(1000))), \
             \(bind: String(excerpt.prefix(2000))), \(bind: now))
             """
         ).run()
