@@ -38,20 +38,25 @@ public final class GuichetContext: Sendable {
             let database = application.db
             let feed = changeFeed
             var connections: [IntakeConnection] = []
+            var roundConnection: IntakeConnection?
             if case .postgres(let url) = configuration.database, let postgres = try? SQLPostgresConfiguration(url: url)
             {
                 // One writer: measured best (docs/PERFORMANCE.md); a second one splits the groups and adds work.
                 connections = [IntakeConnection(configuration: postgres, logger: application.logger)]
+                // The rounds the writer's groups ask for, beside it on a connection and loop of their own.
+                roundConnection = IntakeConnection(configuration: postgres, logger: application.logger)
             }
             // SQLite: the writer's own connection too, on a loop of its own (docs/ARCHITECTURE.md).
             let sqlite = application.sqliteFile.map {
                 SQLiteIntakeConnection(file: $0, threadPool: application.threadPool, logger: application.logger)
             }
-            let made = IntakeBatcher(database: database, connections: connections, sqlite: sqlite) { organisations in
+            let made = IntakeBatcher(
+                database: database, connections: connections, roundConnection: roundConnection, sqlite: sqlite
+            ) { organisations in
                 for organisation in organisations { await feed.publish(organisation, on: database) }
             }
             batcher = made
-            intakeConnections.withLockedValue { $0 = (connections, sqlite) }
+            intakeConnections.withLockedValue { $0 = (connections + (roundConnection.map { [$0] } ?? []), sqlite) }
             return made
         }
     }

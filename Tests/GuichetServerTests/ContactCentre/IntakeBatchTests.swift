@@ -304,6 +304,27 @@ struct IntakeBatchTests {
     }
 
     @Test(
+        "PostgreSQL, the rounds on a connection of their own: three hundred at once, offers within capacity, no lock left",
+        .enabled(if: TestDatabase.postgresURL != nil))
+    func roundsOnTheirOwnConnection() async throws {
+        try await withTestApp(.postgres) { app in
+            let (org, writer, _) = try await Self.aliceAvailableOnAWriterConnection(app)
+            let rounds = try Self.writerConnection(app)
+            let batcher = IntakeBatcher(database: app.db, connections: [writer], roundConnection: rounds) { _ in }
+            var run = 0
+            // (Read before the shutdown: an actor on a stopped event loop answers no more.)
+            try await Self.threeHundredWithMerges(app, through: batcher, organisation: org) {
+                run = await rounds.rounds
+                await writer.shutdown()
+                await rounds.shutdown()
+            }
+            let asked = await batcher.roundsRun
+            #expect(run > 0 && run == asked, "every round ran on the rounds' connection")
+            #expect(try await Self.advisoryLocksHeld(app) == 0, "no dispatch lock left held")
+        }
+    }
+
+    @Test(
         "PostgreSQL, the writer's own connection: a foreign key's check reads its row by index even in a young table just analysed",
         .enabled(if: TestDatabase.postgresURL != nil))
     func writersKeyedReadsStayOnIndexes() async throws {

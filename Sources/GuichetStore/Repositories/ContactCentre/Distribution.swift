@@ -55,9 +55,11 @@ extension ContactCentreStore {
 
     /// One ACD round of the organisation in a transaction of its own. PostgreSQL: the ids of the agents with room
     /// are read first, outside the transaction — usually nobody has room, and the round is then that one
-    /// statement, no BEGIN, lock or COMMIT.
+    /// statement, no BEGIN, lock or COMMIT. That read is prepared on the pool's connections, and on a connection held
+    /// when `prepared` runs it there (`IntakeConnection`'s rounds).
     static func round(
-        on target: IntakeBatcher.Target, organisation: UUID, now: Date, limit: Int = 1000
+        on target: IntakeBatcher.Target, organisation: UUID, now: Date, limit: Int = 1000,
+        prepared: (@Sendable (AgentsWithRoom) async throws -> [any SQLRow])? = nil
     ) async throws -> [AssignmentRecord] {
         guard let sql = target.sql, isPostgres(sql) else {
             return try await target.transaction { db in
@@ -66,8 +68,10 @@ extension ContactCentreStore {
         }
         let room = AgentsWithRoom(organisation: organisation)
         let rows: [any SQLRow]
-        if case .pool(let database) = target, let prepared = try await room.rows(onPoolOf: database) {
-            rows = prepared
+        if let prepared {
+            rows = try await prepared(room)
+        } else if case .pool(let database) = target, let onPool = try await room.rows(onPoolOf: database) {
+            rows = onPool
         } else {
             rows = try await sql.raw(room.query).all()
         }

@@ -26,7 +26,7 @@ public actor IntakeBatcher {
     private let writers: Int
     private let priority: TaskPriority
     private let committed: Committed
-    /// PostgreSQL, with the writers' own connections: the ACD rounds groups ask for, run on the pool.
+    /// PostgreSQL, with the writers' own connections: the ACD rounds groups ask for, run beside the writers.
     private let rounds: RoundScheduler
     private var waiting: [(item: PendingIntake, reply: CheckedContinuation<IntakeOutcome, any Error>)] = []
     private var writing = 0
@@ -36,9 +36,11 @@ public actor IntakeBatcher {
     public private(set) var contacts = 0
 
     /// `writers` groups may be written at once (each on its own connection; on SQLite they take turns anyway);
-    /// with `connections`, one writer per connection.
+    /// with `connections`, one writer per connection, and the ACD rounds groups ask for on `roundConnection` (on
+    /// the pool without it).
     public init(
-        database: any Database, connections: [IntakeConnection] = [], sqlite: SQLiteIntakeConnection? = nil,
+        database: any Database, connections: [IntakeConnection] = [], roundConnection: IntakeConnection? = nil,
+        sqlite: SQLiteIntakeConnection? = nil,
         largestGroup: Int = 256, writers: Int = 1, priority: TaskPriority = .high, committed: @escaping Committed
     ) {
         self.database = database
@@ -50,7 +52,7 @@ public actor IntakeBatcher {
         self.writers = connections.isEmpty ? (sqlite == nil ? max(1, writers) : 1) : connections.count
         self.priority = priority
         self.committed = committed
-        self.rounds = RoundScheduler(database: database)
+        self.rounds = RoundScheduler(database: database, connection: roundConnection)
     }
 
     /// ACD rounds run for groups since start (each may serve several groups).

@@ -2,7 +2,8 @@ import FluentPostgresDriver
 import Foundation
 import SQLKit
 
-/// PostgreSQL: the intake writer's own connection, on an event loop of its own.
+/// PostgreSQL: the intake writer's own connection, on an event loop of its own (and, a second one, the connection
+/// its ACD rounds run on: `RoundScheduler`).
 ///
 /// The writer is the one path every contact waits for, a few statements per group. On the application's
 /// event loops each of its steps would queue behind the HTTP work of every other request; here the
@@ -14,6 +15,8 @@ public actor IntakeConnection: OwnLoopWriter {
     private let configuration: PostgresConnection.Configuration
     private let logger: Logger
     var connection: PostgresConnection?
+    /// ACD rounds run on this connection since start (tests read it).
+    private(set) var rounds = 0
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.serialExecutor }
 
@@ -63,6 +66,22 @@ public actor IntakeConnection: OwnLoopWriter {
             return Written(results: await IntakeBatcher.write(items, on: .connection(try await connected().sql())))
         } catch {
             return Written(results: items.map { _ in .failure(error) })
+        }
+    }
+
+    /// An ACD round of `organisation` on this connection (`RoundScheduler`'s, when it has a connection of its own).
+    ///
+    /// On the pool, each of a round's statements waited for a turn on the application's event loops, behind HTTP
+    /// work, before the next was sent; while agents' places fill, a round that offers is eight of them, and every
+    /// contact of the groups that asked for it waits for it before its 201.
+    func round(organisation: UUID, now: Date) async throws -> [AssignmentRecord] {
+        rounds += 1
+        return try await withTaskExecutorPreference(loop.taskExecutor) {
+            let connection = try await connected()
+            let logger = logger
+            return try await ContactCentreStore.round(
+                on: .connection(connection.sql()), organisation: organisation, now: now,
+                prepared: { try await $0.rows(on: connection, logger: logger) })
         }
     }
 

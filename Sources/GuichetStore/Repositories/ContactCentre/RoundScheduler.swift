@@ -22,14 +22,17 @@ actor RoundScheduler {
     }
 
     private let database: any Database
+    /// The connection rounds run on, if they have one of their own; otherwise the pool's.
+    private let connection: IntakeConnection?
     /// Per organisation: the groups waiting for a round that has not started yet.
     private var waiting: [UUID: [Waiter]] = [:]
     private var running: Set<UUID> = []
     /// Rounds run since start (tests read it to see that rounds are shared).
     private(set) var rounds = 0
 
-    init(database: any Database) {
+    init(database: any Database, connection: IntakeConnection? = nil) {
         self.database = database
+        self.connection = connection
     }
 
     /// Asks for a round of `organisation`'s ACD; the stream gives, once, the offers made (contact id →
@@ -46,8 +49,7 @@ actor RoundScheduler {
     private func run(_ organisation: UUID) async {
         while let batch = waiting.removeValue(forKey: organisation), !batch.isEmpty {
             let now = batch.map(\.now).max() ?? Date()
-            let made =
-                (try? await ContactCentreStore.round(on: .pool(database), organisation: organisation, now: now)) ?? []
+            let made = (try? await round(organisation, now: now)) ?? []
             rounds += 1
             var offers: [UUID: AssignmentRecord] = [:]
             for assignment in made { offers[assignment.contactID] = assignment }
@@ -62,5 +64,10 @@ actor RoundScheduler {
             }
         }
         running.remove(organisation)
+    }
+
+    private func round(_ organisation: UUID, now: Date) async throws -> [AssignmentRecord] {
+        if let connection { return try await connection.round(organisation: organisation, now: now) }
+        return try await ContactCentreStore.round(on: .pool(database), organisation: organisation, now: now)
     }
 }
