@@ -4,38 +4,37 @@ import Testing
 
 @Suite("Random identifiers")
 struct RandomUUIDTests {
-    @Test("UUID.random() makes version 4 identifiers, all different, across buffer refills and threads")
-    func versionFourAndUnique() async throws {
+    /// Ten thousand ids made on four tasks at once (across the random buffer's refills), the first 500 checked for
+    /// their version nibble and RFC variant.
+    static func tenThousand(version: Character, _ make: @escaping @Sendable () -> UUID) async -> [UUID] {
         let made = await withTaskGroup(of: [UUID].self) { group in
-            for _ in 0..<4 { group.addTask { (0..<2_500).map { _ in UUID.random() } } }
+            for _ in 0..<4 { group.addTask { (0..<2_500).map { _ in make() } } }
             var all: [UUID] = []
             for await part in group { all += part }
             return all
         }
-        #expect(Set(made).count == 10_000)
         for id in made.prefix(500) {
             let text = id.uuidString
-            #expect(Array(text)[14] == "4", "version nibble of \(text)")
+            #expect(Array(text)[14] == version, "version nibble of \(text)")
             #expect("89AB".contains(Array(text)[19]), "variant of \(text)")
         }
+        return made
+    }
+
+    @Test("UUID.random() makes version 4 identifiers, all different, across buffer refills and threads")
+    func versionFourAndUnique() async throws {
+        let made = await Self.tenThousand(version: "4") { UUID.random() }
+        #expect(Set(made).count == 10_000)
     }
 
     @Test("UUID.rowID(at:) makes version 7 ids: the millisecond first, so later ids sort after, and all different")
     func versionSevenOrdered() async throws {
         let start = Date(timeIntervalSince1970: 1_796_000_000.123)
-        let made = await withTaskGroup(of: [UUID].self) { group in
-            for _ in 0..<4 { group.addTask { (0..<2_500).map { _ in UUID.rowID(at: start) } } }
-            var all: [UUID] = []
-            for await part in group { all += part }
-            return all
-        }
+        let made = await Self.tenThousand(version: "7") { UUID.rowID(at: start) }
         #expect(Set(made).count == 10_000)
         for id in made.prefix(500) {
-            let text = id.uuidString
-            #expect(Array(text)[14] == "7", "version nibble of \(text)")
-            #expect("89AB".contains(Array(text)[19]), "variant of \(text)")
             // 1,796,000,000,123 ms is 0x01A2_29F1_287B.
-            #expect(text.hasPrefix("01A229F1-287B-"), "timestamp of \(text)")
+            #expect(id.uuidString.hasPrefix("01A229F1-287B-"), "timestamp of \(id.uuidString)")
         }
         var previous = UUID.rowID(at: start)
         for step in 1...200 {
