@@ -47,4 +47,15 @@ struct RandomUUIDTests {
         }
         #expect(UUID.rowID(at: Date(timeIntervalSince1970: -5)).uuidString.hasPrefix("00000000-0000-7"))
     }
+
+    @Test("UUID.uppercaseText is exactly Foundation's uuidString (SQLite stores ids as that text)")
+    func uppercaseTextIsUUIDString() async throws {
+        var ids = await Self.tenThousand(version: "4") { UUID.random() }
+        ids += [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))]
+        ids += [UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        ids += (0..<100).map { _ in UUID.rowID() } + (0..<100).map { _ in UUID() }
+        for id in ids where id.uppercaseText != id.uuidString {
+            Issue.record("\(id.uppercaseText) is not \(id.uuidString)")
+        }
+    }
 }

@@ -246,10 +246,7 @@ struct IntakeBatchTests {
     @Test("SQLite, the writer's own connection: the log is checkpointed beside it, not in its commits")
     func sqliteCheckpointsBesideTheWriter() async throws {
         try await withTestApp(.sqlite) { app in
-            _ = try await F.setUp(app)
-            let org = try await Self.brandA(app).scope.organisationID
-            let connection = SQLiteIntakeConnection(
-                file: try #require(app.sqliteFile), threadPool: app.threadPool, logger: app.logger)
+            let (org, connection) = try await Self.sqliteWriterConnection(app)
             let groups = 2 * SQLiteIntakeConnection.groupsPerCheckpoint
             for group in 0..<groups {
                 _ = try await connection.write(Self.newcomers("g\(group)", 3, organisation: org)).map { try $0.get() }
@@ -266,6 +263,64 @@ struct IntakeBatchTests {
             await connection.shutdown()
             #expect(try await F.count(app, "contacts") == 3 * groups)
         }
+    }
+
+    @Test("SQLite: the values the intake writer binds itself are stored as SQLiteKit stores them")
+    func sqliteValuesStoredAsSQLiteKitDoes() async throws {
+        try await withTestApp(.sqlite) { app in
+            let (org, connection) = try await Self.sqliteWriterConnection(app)
+            let now = Date(timeIntervalSince1970: 1_796_000_000.123456)
+            let items = [
+                Self.contact(
+                    "Colis abîmé « vite »", [.email("zoé@example.fr")], name: "Zoé", attributes: ["ville": "Nîmes"]),
+                Self.contact("sans client", []),
+            ].map { PendingIntake(organisation: org, contact: $0, now: now) }
+            let records = try await connection.write(items).map { try $0.get().contact }
+            await connection.shutdown()
+            let sql = app.db as! any SQLDatabase
+            for record in records {
+                // Found by ids and times bound through SQLKit: the same text and the same real.
+                let row = try #require(
+                    try await sql.raw(
+                        """
+                        SELECT typeof(id) AS id_type, typeof(created_at) AS at_type, created_at, subject, skills_json, \
+                        typeof(priority) AS priority_type, customer_id FROM contacts \
+                        WHERE id = \(bind: record.id) AND organisation_id = \(bind: org) AND created_at = \(bind: now)
+                        """
+                    ).first(), "contact \(record.subject) found by its id, organisation and time")
+                #expect(try row.decode(column: "id_type", as: String.self) == "text")
+                #expect(try row.decode(column: "at_type", as: String.self) == "real")
+                #expect(try row.decode(column: "priority_type", as: String.self) == "integer")
+                #expect(try row.decode(column: "created_at", as: Date.self) == now)
+                #expect(try row.decode(column: "subject", as: String.self) == record.subject)
+                #expect(try row.decode(column: "skills_json", as: String.self) == "[]")
+                #expect(try row.decode(column: "customer_id", as: UUID?.self) == record.customerID)
+                let events = try await sql.raw(
+                    "SELECT COUNT(*) AS n FROM contact_events WHERE contact_id = \(bind: record.id) AND at = \(bind: now)"
+                ).first()
+                #expect(try events?.decode(column: "n", as: Int.self) == 2)
+            }
+            let customer = try #require(records[0].customerID)
+            let row = try #require(
+                try await sql.raw(
+                    """
+                    SELECT c.display_name, c.attributes_json, i.value FROM customers c \
+                    JOIN customer_identities i ON i.customer_id = c.id WHERE c.id = \(bind: customer)
+                    """
+                ).first())
+            #expect(try row.decode(column: "display_name", as: String.self) == "Zoé")
+            #expect(try row.decode(column: "attributes_json", as: String.self) == #"{"ville":"Nîmes"}"#)
+            #expect(try row.decode(column: "value", as: String.self) == "zoé@example.fr")
+            #expect(records[1].customerID == nil)
+        }
+    }
+
+    /// The fixtures, and an intake writer's own connection to the test's SQLite file.
+    static func sqliteWriterConnection(_ app: Application) async throws -> (UUID, SQLiteIntakeConnection) {
+        _ = try await F.setUp(app)
+        let connection = SQLiteIntakeConnection(
+            file: try #require(app.sqliteFile), threadPool: app.threadPool, logger: app.logger)
+        return (try await brandA(app).scope.organisationID, connection)
     }
 
     /// `count` contacts from people never seen before, each with an address of its own (`tag`-n@example.fr).

@@ -167,29 +167,6 @@ extension ContactCentreStore {
         }
     }
 
-    /// Runs INSERT statements that do not depend on each other's results. On PostgreSQL they go as one
-    /// statement (data-modifying WITH clauses): one round trip, and foreign keys are checked at its end.
-    static func runTogether(_ db: any SQLDatabase, _ statements: [SQLQueryString]) async throws {
-        guard isPostgres(db), statements.count > 1, let last = statements.last else {
-            for statement in statements { try await db.raw(statement).run() }
-            return
-        }
-        _ = try await runTogether(db, Array(statements.dropLast()), then: last)
-    }
-
-    /// PostgreSQL: the statements as data-modifying WITH clauses of `query`, whose rows are returned. `query`
-    /// reads the database as it was when the statement began: not the rows the clauses insert.
-    static func runTogether(
-        _ db: any SQLDatabase, _ statements: [SQLQueryString], then query: SQLQueryString
-    ) async throws -> [any SQLRow] {
-        guard !statements.isEmpty else { return try await db.raw(query).all() }
-        var combined: SQLQueryString = "WITH "
-        for (index, statement) in statements.enumerated() {
-            combined += "\(unsafeRaw: index == 0 ? "" : ", ")w\(unsafeRaw: String(index)) AS (" + statement + ")"
-        }
-        return try await db.raw(combined + " " + query).all()
-    }
-
     /// Rows per multi-row INSERT: well under both databases' bound-parameter limits (SQLite 32,766,
     /// PostgreSQL 65,535) at twenty columns a row.
     static let rowsPerStatement = 500

@@ -2,6 +2,7 @@ import FluentPostgresDriver
 import Foundation
 import GuichetCore
 import SQLKit
+import SQLiteNIO
 
 /// A contact waiting to enter, with the organisation it enters and the moment it arrived.
 public struct PendingIntake: Sendable {
@@ -83,12 +84,17 @@ struct IntakeWriter {
     /// PostgreSQL: the intake writer's own connection, where the writer's statements are prepared once
     /// (`FixedStatement`); nil elsewhere.
     private var prepared: PostgresConnection?
+    /// SQLite: the connection `db` runs on, where the writer binds its values itself (`sqlite(_:_:)`); nil elsewhere.
+    private let lite: (any SQLiteDatabase)?
     private var logger = Self.logger
     /// Made once: a writer is made for every group.
     private static let logger = Logger(label: "guichet.intake")
 
-    init(db: any SQLDatabase) {
+    /// `sqlite`: the SQLite connection under `db`, when `db` does not say (the intake writer's own connection);
+    /// a connection of the pool does.
+    init(db: any SQLDatabase, sqlite: (any SQLiteDatabase)? = nil) {
         self.db = db
+        lite = sqlite ?? db as? any SQLiteDatabase
     }
 
     /// What a group's transaction did, and what it leaves for after the commit.
@@ -107,8 +113,10 @@ struct IntakeWriter {
     /// organisation: on SQLite at once, inside the group's transaction (writers take turns anyway); on
     /// PostgreSQL after the commit (`Written.rounds`) — groups on other connections and instances are written
     /// at the same time.
-    static func write(_ items: [PendingIntake], dispatch: Bool, on db: any SQLDatabase) async throws -> Written {
-        var writer = IntakeWriter(db: db)
+    static func write(
+        _ items: [PendingIntake], dispatch: Bool, on db: any SQLDatabase, sqlite: (any SQLiteDatabase)? = nil
+    ) async throws -> Written {
+        var writer = IntakeWriter(db: db, sqlite: sqlite)
         try await writer.loadKnown(items)
         let results = try await writer.takeAll(items)
         try await writer.flush()
@@ -165,7 +173,7 @@ struct IntakeWriter {
             writer.buffered.messages.allSatisfy({ ContactCentreStore.isPlain($0.message) })
         else { return nil }
         if !writer.buffered.contacts.isEmpty {
-            _ = try await writer.takeInsert().rows(on: connection, logger: logger)
+            _ = try await writer.takeInsert().insert.rows(on: connection, logger: logger)
         }
         let outcomes = results.map { result in
             result.map { IntakeOutcome(contact: $0, assignment: nil) }
@@ -222,15 +230,15 @@ struct IntakeWriter {
             return try await loadKnownInOneStatement(items)
         }
         for (organisation, group) in Dictionary(grouping: items, by: \.organisation) {
-            let refs = group.compactMap(\.contact.externalRef)
-            if !refs.isEmpty {
-                let values: [any Encodable & Sendable] = Array(Set(refs))
-                for row in try await db.raw(
+            let org = SQLiteData.text(organisation.uppercaseText)
+            let refs = Array(Set(group.compactMap(\.contact.externalRef)))
+            for chunk in refs.chunked(ContactCentreStore.rowsPerStatement) {
+                for row in try await sqlite(
                     """
-                    SELECT medium, external_ref FROM contacts WHERE organisation_id = \(bind: organisation)
-                    AND external_ref IN (\(binds: values))
-                    """
-                ).all() {
+                    SELECT medium, external_ref FROM contacts WHERE organisation_id = ? \
+                    AND external_ref IN (\(Self.parameters(chunk.count)))
+                    """, [org] + chunk.map { .text($0) })
+                {
                     takenRefs.insert(
                         RefKey(
                             organisation: organisation, medium: try row.decode(column: "medium", as: String.self),
@@ -240,13 +248,12 @@ struct IntakeWriter {
             let identities = Set(group.flatMap(\.contact.identities)).map(\.stored)
             for (kind, values) in Dictionary(grouping: identities, by: { $0.kind }) {
                 for chunk in values.map({ $0.value }).chunked(ContactCentreStore.rowsPerStatement) {
-                    let binds: [any Encodable & Sendable] = Array(chunk)
-                    for row in try await db.raw(
+                    for row in try await sqlite(
                         """
-                        SELECT value, customer_id FROM customer_identities WHERE organisation_id = \(bind: organisation)
-                        AND kind = \(bind: kind) AND value IN (\(binds: binds))
-                        """
-                    ).all() {
+                        SELECT value, customer_id FROM customer_identities WHERE organisation_id = ? AND kind = ? \
+                        AND value IN (\(Self.parameters(chunk.count)))
+                        """, [org, .text(kind)] + chunk.map { .text($0) })
+                    {
                         let key = IdentityKey(
                             organisation: organisation, kind: kind,
                             value: try row.decode(column: "value", as: String.self))
@@ -387,86 +394,50 @@ struct IntakeWriter {
         buffered.changes[customer] = change
     }
 
-    /// Writes everything buffered, parents before children.
+    /// `count` SQLite parameters, for an `IN (…)` list.
+    private static func parameters(_ count: Int) -> String {
+        repeatElement("?", count: count).joined(separator: ", ")
+    }
+
+    /// SQLite: a statement's rows, its `?` parameters given in SQLite's own form: bound directly on the connection
+    /// (no SQLKit serialisation, no `Encodable`), or through SQLKit when the writer does not have the connection.
+    private func sqlite(_ sql: String, _ binds: [SQLiteData]) async throws -> [any SQLRow] {
+        if let lite { return try await lite.query(sql, binds).map { $0.sql() } }
+        return try await db.raw("\(NumberedSQL(sql, sqlite: binds))").all()
+    }
+
+    /// Writes everything buffered, parents before children: on PostgreSQL in one statement (`IntakeInsert`), on
+    /// SQLite one multi-row INSERT per table (`IntakeInsert.sqliteStatements`); then the messages that must be
+    /// written one by one (those with attachments or mail references).
     private mutating func flush() async throws {
         let changes = buffered.changes
-        let (statements, oneByOne) = takeStatements()
+        let (insert, oneByOne) = takeInsert()
         try await apply(changes)
-        try await ContactCentreStore.runTogether(db, statements)
+        if !insert.isEmpty {
+            if ContactCentreStore.isPostgres(db) {
+                try await db.raw(insert.query).run()
+            } else {
+                for statement in insert.sqliteStatements { _ = try await sqlite(statement.sql, statement.binds) }
+            }
+        }
         for entry in oneByOne {
             _ = try await ContactCentreStore.insertMessage(
                 db, organisation: entry.organisation, contact: entry.contact, entry.message, at: entry.at)
         }
     }
 
-    /// The INSERTs for everything buffered, parents before children, and the messages that must be written
-    /// one by one (those with attachments); the buffer is emptied. Customer changes are left to the caller.
-    private mutating func takeStatements() -> (
-        statements: [SQLQueryString],
-        oneByOne: [(organisation: UUID, contact: UUID, message: NewMessage, at: Date)]
-    ) {
-        let rows = buffered
-        buffered = Buffered()
-        var statements: [SQLQueryString] = []
-        for chunk in rows.customers.chunked(ContactCentreStore.rowsPerStatement) {
-            let values = chunk.map { customer -> SQLQueryString in
-                """
-                (\(bind: customer.id), \(bind: customer.organisation), \(bind: customer.displayName), \
-                \(bind: ContactCentreStore.json(customer.attributes)), \(bind: customer.at))
-                """
-            }
-            statements.append(
-                """
-                INSERT INTO customers (id, organisation_id, display_name, attributes_json, created_at)
-                VALUES \(values.joined(separator: ", "))
-                """)
-        }
-        for chunk in rows.identities.chunked(ContactCentreStore.rowsPerStatement) {
-            let values = chunk.map { identity -> SQLQueryString in
-                """
-                (\(bind: UUID.rowID()), \(bind: identity.key.organisation), \(bind: identity.customer), \
-                \(bind: identity.key.kind), \(bind: identity.key.value), \(bind: identity.at))
-                """
-            }
-            statements.append(
-                """
-                INSERT INTO customer_identities (id, organisation_id, customer_id, kind, value, created_at)
-                VALUES \(values.joined(separator: ", "))
-                """)
-        }
-        for chunk in rows.contacts.chunked(ContactCentreStore.rowsPerStatement) {
-            let values = chunk.map { organisation, record -> SQLQueryString in
-                """
-                (\(bind: record.id), \(bind: record.customerID), \(bind: record.medium.rawValue), \
-                \(bind: record.entryPoint), \(bind: record.externalRef), \(bind: record.subject), \(bind: record.motif), \
-                \(bind: record.motifRule), \(bind: record.routeRule), \(bind: record.routeReason), \(bind: record.queue), \
-                \(bind: record.priority), \(bind: ContactCentreStore.json(record.skills)), 'queued', NULL, \
-                \(bind: record.createdAt), \(bind: record.enqueuedAt), \(bind: record.updatedAt), \(bind: organisation), 2)
-                """
-            }
-            statements.append(
-                """
-                INSERT INTO contacts (\(unsafeRaw: ContactCentreStore.contactColumns), organisation_id, event_count)
-                VALUES \(values.joined(separator: ", "))
-                """)
-        }
-        statements += ContactCentreStore.eventInserts(rows.events)
-        let messages = ContactCentreStore.messageInserts(rows.messages)
-        statements += messages.statements
-        return (statements, messages.oneByOne)
-    }
-
-    /// PostgreSQL: the same rows as `takeStatements`, in one statement whose text never changes (`IntakeInsert`:
-    /// one INSERT per table, each column bound as one array). Only plain first messages (no attachment, no mail
-    /// reference): the caller checks.
-    private mutating func takeInsert() -> IntakeInsert {
+    /// Everything buffered, as one statement whose text never changes (`IntakeInsert`: one INSERT per table, each
+    /// column bound as one array), and the first messages it leaves to be written one by one (those with attachments
+    /// or mail references, `ContactCentreStore.isPlain`). The buffer is emptied; customer changes are left to the
+    /// caller.
+    private mutating func takeInsert() -> (insert: IntakeInsert, oneByOne: [ContactCentreStore.FirstMessage]) {
         let rows = buffered
         buffered = Buffered()
         let customers = rows.customers
         let identities = rows.identities
         let contacts = rows.contacts.map(\.record)
         let events = rows.events
-        let messages = rows.messages
+        let messages = rows.messages.filter { ContactCentreStore.isPlain($0.message) }
         var insert = IntakeInsert()
         insert.values = [
             .uuids(customers.map(\.id)), .uuids(customers.map(\.organisation)),
@@ -499,7 +470,7 @@ struct IntakeWriter {
             .texts(messages.map(\.message.body)), .optionalTexts(messages.map(\.message.delivery)),
             .dates(messages.map(\.at)),
         ]
-        return insert
+        return (insert, rows.messages.filter { !ContactCentreStore.isPlain($0.message) })
     }
 
     /// Updates stored customers with the names and attributes the group gave them (a name only when

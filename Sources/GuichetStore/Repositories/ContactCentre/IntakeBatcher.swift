@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import SQLiteNIO
 
 /// Group commit for contacts entering: whatever arrives while a transaction is being written waits for
 /// the next one, and goes in with the others — customers, contacts, log lines and messages written a few
@@ -145,16 +146,16 @@ public actor IntakeBatcher {
     enum Target {
         case pool(any Database)
         case connection(any SQLDatabase)
-        case serialised(any SQLDatabase)
+        case serialised(SQLiteConnection)
 
         func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
         {
             switch self {
             case .pool(let database): try await ContactCentreStore.transaction(on: database, work)
             case .connection(let sql): try await ContactCentreStore.transaction(onConnection: sql, work)
-            case .serialised(let sql):
+            case .serialised(let connection):
                 try await Serialiser.sqliteWriters.run {
-                    try await ContactCentreStore.transaction(onConnection: sql, immediate: true, work)
+                    try await ContactCentreStore.transaction(onConnection: connection.sql(), immediate: true, work)
                 }
             }
         }
@@ -162,8 +163,14 @@ public actor IntakeBatcher {
         var sql: (any SQLDatabase)? {
             switch self {
             case .pool(let database): database as? any SQLDatabase
-            case .connection(let sql), .serialised(let sql): sql
+            case .connection(let sql): sql
+            case .serialised(let connection): connection.sql()
             }
+        }
+
+        /// SQLite's connection, when the writer has one of its own.
+        var sqlite: SQLiteConnection? {
+            if case .serialised(let connection) = self { connection } else { nil }
         }
     }
 
@@ -192,7 +199,9 @@ public actor IntakeBatcher {
     }
 
     private static func transaction(_ items: [PendingIntake], on target: Target) async throws -> IntakeWriter.Written {
-        try await target.transaction { db in try await IntakeWriter.write(items, dispatch: true, on: db) }
+        try await target.transaction { db in
+            try await IntakeWriter.write(items, dispatch: true, on: db, sqlite: target.sqlite)
+        }
     }
 
     /// PostgreSQL: the rounds a committed group needs, run here one after the other (`RoundScheduler` runs them

@@ -57,38 +57,10 @@ extension ContactCentreStore {
 
     typealias FirstMessage = (organisation: UUID, contact: UUID, message: NewMessage, at: Date)
 
-    /// First messages of new contacts: the plain ones as multi-row INSERT statements; those with attachments or
-    /// mail references are left to `insertMessage`, one at a time.
-    /// A message written with others in one statement: no attachment, no mail reference.
+    /// A message written with others in one statement (`IntakeInsert`): no attachment, no mail reference. Others
+    /// are written by `insertMessage`, one at a time.
     static func isPlain(_ message: NewMessage) -> Bool {
         message.attachments.isEmpty && message.messageRef == nil && message.cites.isEmpty
-    }
-
-    static func messageInserts(_ messages: [FirstMessage]) -> (statements: [SQLQueryString], oneByOne: [FirstMessage]) {
-        var plain: [FirstMessage] = []
-        var oneByOne: [FirstMessage] = []
-        for entry in messages {
-            if isPlain(entry.message) {
-                plain.append(entry)
-            } else {
-                oneByOne.append(entry)
-            }
-        }
-        let statements = plain.chunked(rowsPerStatement).map { chunk -> SQLQueryString in
-            let values = chunk.map { entry -> SQLQueryString in
-                let message = entry.message
-                return """
-                    (\(bind: UUID.rowID()), \(bind: entry.organisation), \(bind: entry.contact), \(bind: message.direction.rawValue), \
-                    \(bind: String(message.author.prefix(320))), \(bind: message.subject.map { String($0.prefix(500)) }), \
-                    \(bind: message.body), NULL, \(bind: message.delivery), \(bind: entry.at))
-                    """
-            }
-            return """
-                INSERT INTO contact_messages (id, organisation_id, contact_id, direction, author, subject, body, message_ref, delivery, at)
-                VALUES \(values.joined(separator: ", "))
-                """
-        }
-        return (statements, oneByOne)
     }
 
     /// Adds a message to an existing contact.

@@ -53,13 +53,13 @@ public actor SQLiteIntakeConnection: OwnLoopWriter {
     }
 
     private func writeOnLoop(_ items: [PendingIntake]) async -> [Result<IntakeOutcome, any Error>] {
-        let sql: any SQLDatabase
+        let connection: SQLiteConnection
         do {
-            sql = try await connected().sql()
+            connection = try await connected()
         } catch {
             return items.map { _ in .failure(error) }
         }
-        return await IntakeBatcher.write(items, on: .serialised(sql))
+        return await IntakeBatcher.write(items, on: .serialised(connection))
     }
 
     /// Copies what the log holds into the database: what a passive checkpoint can while groups go on, then the
