@@ -69,7 +69,7 @@ public struct JSONText: Sendable {
 
     public mutating func field(_ name: StaticString, _ value: UUID) {
         key(name)
-        string(value.uuidString)
+        string(value.uppercaseText)
     }
 
     public mutating func field(_ name: StaticString, _ value: UUID?) {

@@ -72,13 +72,13 @@ public struct ContactCentreStore: Sendable {
     }
 
     /// Attributes or capacities as JSON; most new customers have none, and JSONEncoder costs as much for those
-    /// (3 % of the SQLite intake writer's time went to this and `json(_: [String])`).
+    /// (3 % of the SQLite intake writer's time went to this and `json(_: [Element])`).
     static func json(_ value: [String: String]) -> String {
         value.isEmpty ? "{}" : encoded(value)
     }
 
-    /// Skills as JSON (most routes require none).
-    static func json(_ value: [String]) -> String {
+    /// A list as JSON, such as a contact's required skills (most routes require none).
+    static func json<Element: Encodable>(_ value: [Element]) -> String {
         value.isEmpty ? "[]" : encoded(value)
     }
 
