@@ -58,4 +58,23 @@ struct RandomUUIDTests {
             Issue.record("\(id.uppercaseText) is not \(id.uuidString)")
         }
     }
+
+    @Test("UUID(text:) reads what UUID(uuidString:) reads, in either case, and refuses what it refuses")
+    func textParsesAsUUIDString() async throws {
+        let ids = await Self.tenThousand(version: "4") { UUID.random() }
+        for id in ids {
+            #expect(UUID(text: id.uppercaseText) == id)
+            #expect(UUID(text: id.uuidString.lowercased()) == id)
+        }
+        let text = ids[0].uuidString
+        var malformed: [String] = ["", "not a uuid", String(text.dropLast()), text + "0"]
+        malformed.append(text.replacingOccurrences(of: "-", with: "+"))
+        malformed.append(String(text.prefix(8)) + "X" + String(text.dropFirst(9)))
+        malformed.append("{" + String(text.dropFirst().dropLast()) + "}")
+        malformed.append(String(text.prefix(35)) + "é")
+        for bad in malformed {
+            #expect(UUID(text: bad) == nil, "\(bad)")
+            #expect(UUID(uuidString: bad) == nil, "Foundation refuses \(bad) too")
+        }
+    }
 }

@@ -159,7 +159,8 @@ public struct ContactCentreStore: Sendable {
 
     static func agent(_ row: any SQLRow, load: [Medium: Int]) throws -> AgentRecord {
         AgentRecord(
-            id: try row.decode(column: "id", as: UUID.self), userID: try row.decode(column: "user_id", as: UUID?.self),
+            id: try row.decode(column: "id", as: UUID.self),
+            userID: try row.decode(column: "user_id", as: UUID?.self),
             code: try row.decode(column: "code", as: String.self),
             name: try row.decode(column: "name", as: String.self),
             skills: try ParsedJSON.skills.value(of: row.decode(column: "skills_json", as: String.self)),

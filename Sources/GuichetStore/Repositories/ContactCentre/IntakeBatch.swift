@@ -133,7 +133,9 @@ struct IntakeWriter {
                     db, organisation: organisation, for: media[organisation] ?? [])
                 {
                     // Without room for the group's contacts, a round could offer nothing: whoever makes room runs one.
-                    for assignment in try await ContactCentreStore.dispatch(db, organisation: organisation, now: now) {
+                    for assignment in try await ContactCentreStore.dispatch(
+                        db, sqlite: writer.lite, organisation: organisation, now: now)
+                    {
                         assignments[assignment.contactID] = assignment
                     }
                 }
