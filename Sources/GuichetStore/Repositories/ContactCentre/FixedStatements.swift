@@ -122,7 +122,7 @@ struct NumberedSQL: SQLExpression {
         binds = values.map(\.encodable)
     }
 
-    /// SQLite: values already in SQLite's form (`SQLiteData` goes through SQLiteKit's encoder unchanged).
+    /// SQLite: values already in SQLite's form (SQLiteKit's encoder turns each `SQLiteData` back into itself).
     init(_ sql: String, sqlite binds: [SQLiteData]) {
         self.sql = sql
         self.binds = binds
