@@ -136,7 +136,7 @@ extension ContactCentreStore {
                     id: queue.code,
                     overflow: queue.overflowQueue.map { .init(after: queue.overflowAfter ?? 0, queue: $0) })
             }, agents: distributionAgents)
-        let byID = Dictionary(uniqueKeysWithValues: agents.map { ($0.id.uppercaseText, $0) })
+        let byID = Dictionary(uniqueKeysWithValues: zip(distributionAgents.map(\.id), agents))
         var offers: [Offer] = []
         // Waiting contacts, best first, a page at a time sized by the room left: what no agent can take
         // (another queue, a skill nobody free has) is read past, up to `limit` contacts in all.
@@ -155,8 +155,9 @@ extension ContactCentreStore {
             // A contact whose queue was deleted waits where it is; the supervisor page shows it.
             distributor.enqueue(contentsOf: page.map(\.contact))
             for entry in page {
-                stamps[entry.id.uppercaseText] = entry.updatedAt
-                media[entry.id.uppercaseText] = entry.contact.medium
+                let id = entry.contact.id
+                stamps[id] = entry.updatedAt
+                media[id] = entry.contact.medium
             }
             for assignment in distributor.dispatch(now: now) {
                 guard let contactID = UUID(text: assignment.contactID), let agent = byID[assignment.agentID]
@@ -264,7 +265,7 @@ extension ContactCentreStore {
             let priority = try row.decode(column: "priority", as: Int.self)
             let enqueuedAt = try row.decode(column: "enqueued_at", as: Date.self)
             let contact = WaitingContact(
-                id: id.uuidString, queue: try row.decode(column: "queue", as: String.self),
+                id: id.uppercaseText, queue: try row.decode(column: "queue", as: String.self),
                 medium: Medium(rawValue: try row.decode(column: "medium", as: String.self)) ?? .form,
                 priority: priority, enqueuedAt: enqueuedAt,
                 requirements: try ParsedJSON.requirements.value(of: row.decode(column: "skills_json", as: String.self)))
